@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+// presenced: sensor-fusion presence detection daemon. Module layout: DESIGN.md §2.
+// Imports point down the table: presenced → PresenceService → (Capture, Recording,
+// Fusion, Radar, DSP) → PresenceCore.
+import PackageDescription
+
+let package = Package(
+    name: "presenced",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "presenced", targets: ["presenced"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries from Debian's -dev packages (scripts/deps.sh installs them).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CFFTW3", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        .target(name: "PresenceCore"),
+        .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"]),
+        .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
+        .target(name: "PresenceFusion", dependencies: ["PresenceCore"]),
+        .target(
+            name: "PresenceRecording",
+            dependencies: ["PresenceCore", "PresenceRadar", "CZstd"],
+            exclude: ["Schemas/README.md", "Schemas/proto"]
+        ),
+        .target(
+            name: "PresenceService",
+            dependencies: [
+                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording",
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "presenced",
+            dependencies: [
+                "PresenceService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "PresenceCoreTests", dependencies: ["PresenceCore"]),
+        .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
+        .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
+        .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
+        .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording"]),
+        .testTarget(name: "PresenceServiceTests", dependencies: ["PresenceService"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// placeholder until real code lands; replaced in this session

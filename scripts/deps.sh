@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages presenced needs to build and test, only those
+# that are missing. Uses sudo when not root. Safe to run repeatedly.
+#   scripts/deps.sh          build + run dependencies
+#   scripts/deps.sh test     also the tools the test suite drives (promtool, socat)
+set -euo pipefail
+
+build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev)
+test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev)
+
+want=("${build_pkgs[@]}")
+[[ "${1:-}" == "test" ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  # dpkg-query prints "install ok installed" only for a package that is fully installed.
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has empty package lists; refresh once when a package is unknown.
+if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
