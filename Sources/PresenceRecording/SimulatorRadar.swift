@@ -1,0 +1,68 @@
+import Foundation
+import PresenceCore
+import PresenceRadar
+
+/// An LD2410 in engineering mode: per-gate moving and still energies (0.75 m
+/// gates 0-8) with clutter, the person's returns at their range gate, breathing
+/// modulation of the still energy while they are still, and the sensor's own
+/// target decision from its factory gate thresholds. Output is raw UART bytes,
+/// sometimes split across reads as a real serial port delivers them.
+struct SimulatedRadar {
+    static let framePeriod = 0.1
+    static let movingThreshold: [Double] = [50, 50, 40, 30, 20, 15, 15, 15, 15]
+    /// Gates 0 and 1 have no still threshold on the real sensor (0 = not used).
+    static let stillThreshold: [Double] = [0, 0, 40, 40, 30, 30, 20, 20, 20]
+
+    private var rng: SimRandom
+
+    init(seed: UInt64) { rng = SimRandom(seed: seed, stream: 4) }
+
+    /// One report frame's bytes as one or two UART reads: (offset seconds, bytes).
+    mutating func reads(person: PersonState?, time: Double) -> [(Double, [UInt8])] {
+        let bytes = LD2410Encoder.report(report(person: person, time: time))
+        guard rng.unit() < 0.35 else { return [(0, bytes)] }
+        let cut = 1 + Int(rng.next() % UInt64(bytes.count - 1))
+        return [(0, Array(bytes[..<cut])), (0.001, Array(bytes[cut...]))]
+    }
+
+    private mutating func report(person: PersonState?, time: Double) -> LD2410Report {
+        var moving = (0..<9).map { g in rng.uniform(0, 8) + (g < 2 ? 4 : 0) }
+        var still = (0..<9).map { g in rng.uniform(0, 12) + (g < 2 ? 8 : 0) }
+        if let p = person {
+            let range = (p.position.x * p.position.x + p.position.d * p.position.d).squareRoot()
+            let gate = min(8, Int(range / LD2410Report.gateMetres))
+            let (m, s): (Double, Double)
+            switch p.posture {
+            case .walking:
+                m = 65 + 30 * min(p.speed / 1.1, 1) + 5 * rng.gaussian()
+                s = 30 + 8 * rng.gaussian()
+            case .standing:
+                m = 22 + 6 * rng.gaussian()
+                s = 58 + 5 * rng.gaussian()
+            case .sitting:
+                // Breathing (~15 breaths a minute) moves the chest a few millimetres.
+                let breath = sin(2 * .pi * 0.25 * time)
+                m = 14 + 5 * breath + 3 * rng.gaussian()
+                s = 52 + 8 * breath + 3 * rng.gaussian()
+            }
+            // Energies fall off with range; neighbours see part of the return.
+            let fall = max(0.55, 1 - 0.06 * Double(gate))
+            for (g, share) in [(gate, 1.0), (gate - 1, 0.45), (gate + 1, 0.45)] where g >= 0 && g < 9 {
+                moving[g] = max(moving[g], m * fall * share)
+                still[g] = max(still[g], s * fall * share)
+            }
+        }
+        let mv = moving.map { UInt8(max(0, min(100, $0.rounded()))) }
+        let st = still.map { UInt8(max(0, min(100, $0.rounded()))) }
+        let movingGate = (0..<9).filter { Double(mv[$0]) >= Self.movingThreshold[$0] }.max { mv[$0] < mv[$1] }
+        let stillGate = (2..<9).filter { Double(st[$0]) >= Self.stillThreshold[$0] }.max { st[$0] < st[$1] }
+        func cm(_ g: Int?) -> UInt16 { g.map { UInt16($0 * 75 + 37) } ?? 0 }
+        let state = UInt8((movingGate != nil ? 1 : 0) | (stillGate != nil ? 2 : 0))
+        return LD2410Report(targetState: state,
+                            movingDistanceCm: cm(movingGate), movingEnergy: movingGate.map { mv[$0] } ?? 0,
+                            stillDistanceCm: cm(stillGate), stillEnergy: stillGate.map { st[$0] } ?? 0,
+                            detectionDistanceCm: max(cm(movingGate), cm(stillGate)),
+                            movingGateEnergies: mv, stillGateEnergies: st,
+                            lightLevel: 96, outPin: state != 0 ? 1 : 0)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import PresenceCore
+import TOMLKit
+
+/// Reads and validates a presenced TOML file. Unknown keys, wrong types and bad
+/// values are errors: a typo in a config must never pass silently.
+public enum ConfigLoader {
+    public static func load(path: String) throws(ConfigError) -> PresenceConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, key: "", message: "cannot read the file (does it exist, and may this user read it?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, key: "", message: "not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> PresenceConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw ConfigError(file: path, key: "", message: "invalid TOML at line \(e.source.begin.line): \(e.description)")
+        } catch {
+            throw ConfigError(file: path, key: "", message: "invalid TOML: \(error)")
+        }
+        let baseDir = (path as NSString).deletingLastPathComponent
+        var config = PresenceConfig()
+        config.sourcePath = path
+        for key in root.keys.sorted() {
+            guard let table = root[key]?.table else {
+                throw ConfigError(file: path, key: key, message: "expected a [\(key)] section, got a \(root[key]!.type) value; known sections: \(Section.allNames)")
+            }
+            let r = TableReader(file: path, section: key, table: table, baseDir: baseDir)
+            switch Section(rawValue: key) {
+            case .camera: config.camera = try readCamera(r)
+            case .audio: config.audio = try readAudio(r)
+            case .radar: config.radar = try readRadar(r)
+            case .replay: config.replay = try readReplay(r)
+            case .fusion: config.fusion = try readFusion(r)
+            case .socket: config.socket = try readSocket(r)
+            case .metrics: config.metrics = try readMetrics(r)
+            case .recording: config.recording = try readRecording(r)
+            case .log: config.log = try readLog(r)
+            case nil: throw ConfigError(file: path, key: key, message: "unknown section; known sections: \(Section.allNames)")
+            }
+        }
+        if config.fusion.offThreshold > config.fusion.onThreshold {
+            throw ConfigError(file: path, key: "fusion.off_threshold",
+                              message: "expected a value not above fusion.on_threshold (\(config.fusion.onThreshold)), got \(config.fusion.offThreshold)")
+        }
+        return config
+    }
+
+    enum Section: String, CaseIterable {
+        case camera, audio, radar, replay, fusion, socket, metrics, recording, log
+        static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    }
+
+    private static func readCamera(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Camera {
+        try r.allowOnly(["device", "width", "height", "fps"])
+        var c = PresenceConfig.Camera()
+        c.device = try r.string("device", nonEmpty: true) ?? c.device
+        c.width = try r.int("width", in: 16...4096) ?? c.width
+        c.height = try r.int("height", in: 16...4096) ?? c.height
+        c.fps = try r.int("fps", in: 1...120) ?? c.fps
+        return c
+    }
+
+    private static func readAudio(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Audio {
+        try r.allowOnly(["device", "rate"])
+        var a = PresenceConfig.Audio()
+        a.device = try r.string("device", nonEmpty: true) ?? a.device
+        a.rate = try r.int("rate", in: 8000...192_000) ?? a.rate
+        return a
+    }
+
+    private static func readRadar(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Radar {
+        try r.allowOnly(["device", "model", "baud"])
+        var c = PresenceConfig.Radar()
+        c.device = try r.string("device", nonEmpty: true) ?? c.device
+        if let m = try r.string("model") {
+            guard let model = RadarModel(rawValue: m) else {
+                throw r.error("model", "expected one of \(RadarModel.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(m)\"")
+            }
+            c.model = model
+        }
+        c.baud = try r.int("baud", in: 1200...4_000_000) ?? c.baud
+        return c
+    }
+
+    private static func readReplay(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Replay {
+        try r.allowOnly(["file", "loop", "speed"])
+        var c = PresenceConfig.Replay()
+        c.file = try r.path("file") ?? c.file
+        c.loop = try r.bool("loop") ?? c.loop
+        c.speed = try r.double("speed", in: 0...10_000) ?? c.speed
+        return c
+    }
+
+    private static func readFusion(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Fusion {
+        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold"])
+        var c = PresenceConfig.Fusion()
+        c.model = try r.path("model") ?? c.model
+        c.onThreshold = try r.double("on_threshold", in: 0...1) ?? c.onThreshold
+        c.offThreshold = try r.double("off_threshold", in: 0...1) ?? c.offThreshold
+        c.onLatency = try r.duration("on_latency", max: 60 * Nanos.perSecond) ?? c.onLatency
+        c.hold = try r.duration("hold", max: 24 * 3600 * Nanos.perSecond) ?? c.hold
+        return c
+    }
+
+    private static func readSocket(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Socket {
+        try r.allowOnly(["path", "mode", "group"])
+        var c = PresenceConfig.Socket()
+        c.path = try r.path("path") ?? c.path
+        if let m = try r.string("mode") {
+            guard m.count >= 3, m.count <= 4, let v = UInt32(m, radix: 8), v <= 0o777 else {
+                throw r.error("mode", "expected an octal permission string such as \"0660\", got \"\(m)\"")
+            }
+            c.mode = v
+        }
+        c.group = try r.string("group") ?? c.group
+        return c
+    }
+
+    private static func readMetrics(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Metrics {
+        try r.allowOnly(["listen"])
+        var c = PresenceConfig.Metrics()
+        if let l = try r.string("listen") {
+            guard l.isEmpty || ListenAddress(l) != nil else {
+                throw r.error("listen", "expected \"host:port\" (e.g. \"127.0.0.1:9468\", \"[::1]:9468\") or \"\" to disable, got \"\(l)\"")
+            }
+            c.listen = l
+        }
+        return c
+    }
+
+    private static func readRecording(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Recording {
+        try r.allowOnly(["dir", "flight_recorder"])
+        var c = PresenceConfig.Recording()
+        c.dir = try r.path("dir") ?? c.dir
+        c.flightRecorder = try r.duration("flight_recorder", max: 3600 * Nanos.perSecond) ?? c.flightRecorder
+        return c
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    private static func readLog(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Log {
+        try r.allowOnly(["level"])
+        var c = PresenceConfig.Log()
+        if let l = try r.string("level") {
+            guard logLevels.contains(l) else { throw r.error("level", "expected one of \(logLevels.joined(separator: ", ")), got \"\(l)\"") }
+            c.level = l
+        }
+        return c
+    }
+}

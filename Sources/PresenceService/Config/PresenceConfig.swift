@@ -1,0 +1,91 @@
+import PresenceCore
+import PresenceFusion
+
+/// The daemon's configuration (DESIGN.md §6). Every key is optional; these
+/// defaults are the documented ones in config/presenced.toml. A sensor section
+/// that is absent means that modality is not used.
+public struct PresenceConfig: Sendable, Equatable {
+    public struct Camera: Sendable, Equatable {
+        public var device = "/dev/video0"
+        public var width = 320
+        public var height = 240
+        public var fps = 15
+    }
+
+    public struct Audio: Sendable, Equatable {
+        public var device = "default"
+        public var rate = 16000
+    }
+
+    public struct Radar: Sendable, Equatable {
+        public var device = "/dev/ttyUSB0"
+        public var model = RadarModel.ld2410
+        public var baud = 256_000
+    }
+
+    public struct Replay: Sendable, Equatable {
+        public var file = "/var/lib/presenced/demo.mcap"
+        public var loop = true
+        /// 1.0 = real time; 0 = as fast as possible.
+        public var speed = 1.0
+    }
+
+    public struct Fusion: Sendable, Equatable {
+        /// Path of a trained model; empty uses the built-in first-cut fusion.
+        public var model = ""
+        public var onThreshold = 0.6
+        public var offThreshold = 0.4
+        public var onLatency: Int64 = 300 * Nanos.perMillisecond
+        public var hold: Int64 = 30 * Nanos.perSecond
+    }
+
+    public struct Socket: Sendable, Equatable {
+        public var path = "/run/presenced/events.sock"
+        public var mode: UInt32 = 0o660
+        /// "" keeps the running user's group.
+        public var group = "presenced"
+    }
+
+    public struct Metrics: Sendable, Equatable {
+        /// "host:port"; "" disables the listener.
+        public var listen = "127.0.0.1:9468"
+    }
+
+    public struct Recording: Sendable, Equatable {
+        public var dir = "/var/lib/presenced/clips"
+        public var flightRecorder: Int64 = 0
+    }
+
+    public struct Log: Sendable, Equatable {
+        public var level = "info"
+    }
+
+    public var camera: Camera?
+    public var audio: Audio?
+    public var radar: Radar?
+    public var replay: Replay?
+    public var fusion = Fusion()
+    public var socket = Socket()
+    public var metrics = Metrics()
+    public var recording = Recording()
+    public var log = Log()
+    /// The file this came from, for messages; nil for built-in defaults.
+    public var sourcePath: String?
+
+    public init() {}
+
+    /// The modalities the daemon expects data from.
+    public var configuredSensors: Set<SensorKind> {
+        var s = Set<SensorKind>()
+        if camera != nil { s.insert(.camera) }
+        if audio != nil { s.insert(.audio) }
+        if radar != nil { s.insert(.radar) }
+        return s
+    }
+}
+
+extension PresenceConfig.Fusion {
+    public var trackerParameters: Tracker.Parameters {
+        Tracker.Parameters(onThreshold: onThreshold, offThreshold: offThreshold, onLatency: onLatency, hold: hold)
+    }
+}

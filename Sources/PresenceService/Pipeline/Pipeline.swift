@@ -1,0 +1,154 @@
+import PresenceCore
+import PresenceDSP
+import PresenceFusion
+import PresenceRadar
+
+/// Everything after the rings (DESIGN.md §1): samples in, events out, a pure
+/// function of the timestamped samples. Features are taken on a fixed 10 Hz
+/// tick of sample time; each tick is fused and fed to the tracker. Live, replay
+/// and simulation all drive this same type.
+public final class Pipeline {
+    public struct Options: Sendable {
+        public var tracker: Tracker.Parameters
+        /// Sensors expected to deliver data: their status starts `ok` and turns `lost` after `lostAfter` without data.
+        public var expectedSensors: Set<SensorKind>
+        public var tickPeriod: Int64 = 100 * Nanos.perMillisecond
+        public var lostAfter: Int64 = 2 * Nanos.perSecond
+
+        public init(tracker: Tracker.Parameters, expectedSensors: Set<SensorKind>) {
+            self.tracker = tracker
+            self.expectedSensors = expectedSensors
+        }
+    }
+
+    /// One tick's complete result, for `--features`, metrics and evaluation.
+    public struct Tick: Sendable {
+        public var features: FeatureVector
+        public var fusion: FusionResult
+        public var occupied: Bool
+    }
+
+    public let options: Options
+    private let classifier: any OccupancyClassifier
+    private var tracker: Tracker
+    private var nextTick: Int64?
+    private var lastSampleTime: Int64 = .min
+
+    private let video = BackgroundSubtractor()
+    private var mask: [UInt8] = []
+    private var videoForeground: Float = 0
+    private var videoMotion: Float = 0
+    private let audio = AudioFeatureExtractor()
+    private var radar = RadarFeatureExtractor()
+    private var ld2410 = LD2410Parser()
+    private var ld2450 = LD2450Parser()
+    private var radarMessages: [RadarMessage] = []
+
+    private var lastSeen: [SensorKind: Int64] = [:]
+    public private(set) var status: [SensorKind: SensorStatus]
+    public private(set) var lastTick: Tick?
+
+    /// Called after every camera frame with its foreground mask (0/255), for `--dump-masks`.
+    public var maskSink: ((VideoFrame, [UInt8]) -> Void)?
+    /// Called after every tick.
+    public var tickSink: ((Tick) -> Void)?
+
+    public init(options: Options, classifier: any OccupancyClassifier = HeuristicFusion()) {
+        self.options = options
+        self.classifier = classifier
+        tracker = Tracker(parameters: options.tracker)
+        status = Dictionary(uniqueKeysWithValues: options.expectedSensors.map { ($0, .ok) })
+    }
+
+    public var state: OccupancyState {
+        OccupancyState(occupied: tracker.occupied, confidence: lastTick?.fusion.probability ?? 0,
+                       since: tracker.since, sensors: status)
+    }
+
+    /// Radar frames that failed their checks so far (LD2410 and LD2450 together).
+    public var radarBadFrames: Int { ld2410.badFrames + ld2450.badFrames }
+
+    /// Processes one sample; appends the events of every tick that closed before it.
+    public func ingest(_ sample: Sample, events: inout [PresenceEvent]) {
+        if nextTick == nil {
+            // Ticks sit on whole multiples of the period so that every run ticks at the same instants.
+            nextTick = (sample.t / options.tickPeriod + 1) * options.tickPeriod
+            tracker = Tracker(parameters: options.tracker, start: sample.t)
+        }
+        while let tick = nextTick, sample.t >= tick {
+            closeTick(at: tick, events: &events)
+            nextTick = tick + options.tickPeriod
+        }
+        lastSampleTime = max(lastSampleTime, sample.t)
+        lastSeen[sample.sensor] = sample.t
+        switch sample.payload {
+        case .video(let frame):
+            let r = video.process(frame, mask: &mask)
+            videoForeground = max(videoForeground, r.foregroundFraction)
+            videoMotion = max(videoMotion, r.frameDifference)
+            maskSink?(frame, mask)
+        case .audio(let chunk):
+            audio.process(chunk)
+        case .serial(let chunk):
+            radarMessages.removeAll(keepingCapacity: true)
+            switch chunk.model {
+            case .ld2410: ld2410.feed(chunk.bytes, into: &radarMessages)
+            case .ld2450: ld2450.feed(chunk.bytes, into: &radarMessages)
+            }
+            for case .report(let report) in radarMessages { radar.process(report) }
+        }
+    }
+
+    /// Closes the tick that holds the last samples (end of a recording).
+    public func finish(events: inout [PresenceEvent]) {
+        guard let tick = nextTick, lastSampleTime != .min else { return }
+        closeTick(at: tick, events: &events)
+        nextTick = tick + options.tickPeriod
+    }
+
+    private func closeTick(at t: Int64, events: inout [PresenceEvent]) {
+        var present = Set<SensorKind>()
+        for sensor in options.expectedSensors.sorted() {
+            let seen = lastSeen[sensor]
+            let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
+            let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - tracker.since > options.lostAfter)
+            if status[sensor] == .ok, silentTooLong {
+                status[sensor] = .lost
+                events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost,
+                                                   reason: "no data for \(DurationText.format(options.lostAfter))")))
+            } else if status[sensor] == .lost, fresh {
+                status[sensor] = .ok
+                events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .ok, reason: "data resumed")))
+            }
+            if fresh { present.insert(sensor) }
+        }
+
+        var f = FeatureVector(t: t, present: present)
+        f[.cameraForeground] = videoForeground
+        f[.cameraMotion] = videoMotion
+        videoForeground = 0
+        videoMotion = 0
+        let a = audio.takeTickSummary()
+        f[.audioLevel] = a.maxLevel
+        f[.audioAboveFloor] = a.maxAboveFloor
+        f[.audioSpeechRatio] = a.speechRatio
+        f[.audioFlux] = a.maxFlux
+        let r = radar.takeTickSummary()
+        f[.radarMoving] = r.moving
+        f[.radarStill] = r.still
+        f[.radarDistance] = r.distance
+        f[.radarMicroMotion] = r.microMotion
+        // A modality without data this tick is absent: its zeros must not read as "nobody there".
+        if a.windows == 0 { f.present.remove(.audio) }
+        for feature in Feature.allCases where !f.present.contains(feature.sensor) { f[feature] = 0 }
+
+        let fusion = classifier.classify(f)
+        if let occupied = tracker.update(t: t, probability: fusion.probability) {
+            events.append(.occupancy(OccupancyChange(t: t, occupied: occupied, confidence: fusion.probability,
+                                                     sources: fusion.sources)))
+        }
+        let tick = Tick(features: f, fusion: fusion, occupied: tracker.occupied)
+        lastTick = tick
+        tickSink?(tick)
+    }
+}
