@@ -4,6 +4,11 @@
 // Fusion, Radar, DSP) → PresenceCore.
 import PackageDescription
 
+/// Per-pixel and per-sample code is optimised even in debug builds: unoptimised
+/// it runs 10-50x slower, which would make `make test` (which replays minutes
+/// of 15 fps video) slow for no gain in debuggability of the rest.
+let hotKernels: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "presenced",
     platforms: [.macOS(.v15)],
@@ -27,13 +32,14 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         .target(name: "PresenceCore"),
-        .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"]),
+        .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
         .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
         .target(name: "PresenceFusion", dependencies: ["PresenceCore"]),
         .target(
             name: "PresenceRecording",
             dependencies: ["PresenceCore", "PresenceRadar", "CZstd"],
-            exclude: ["Schemas/README.md", "Schemas/proto"]
+            exclude: ["Schemas/README.md", "Schemas/proto"],
+            swiftSettings: hotKernels
         ),
         .target(
             name: "PresenceService",

@@ -9,7 +9,11 @@ build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev lib
 test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev)
 
 want=("${build_pkgs[@]}")
-[[ "${1:-}" == "test" ]] && want+=("${test_pkgs[@]}")
+if [[ "${1:-}" == "test" ]]; then
+  want+=("${test_pkgs[@]}")
+  # Debian's python3 needs python3-venv for the test virtualenv; other Pythons bring venv along.
+  python3 -c 'import venv, ensurepip' 2>/dev/null || want+=(python3-venv)
+fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -1,0 +1,77 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// Serves `/metrics` (Prometheus text format) and `/healthz` over HTTP/1.1.
+public final class MetricsServer: Service, Sendable {
+    let address: ListenAddress
+    let metrics: PresenceMetrics
+    let eventLoops: EventLoopGroup
+    let logger: Logger
+
+    public init(address: ListenAddress, metrics: PresenceMetrics, eventLoops: EventLoopGroup, logger: Logger) {
+        self.address = address
+        self.metrics = metrics
+        self.eventLoops = eventLoops
+        self.logger = logger
+    }
+
+    public func bind() async throws -> Channel {
+        let registry = metrics.registry
+        return try await ServerBootstrap(group: eventLoops)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry))
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .get()
+    }
+
+    public func run() async throws {
+        let channel = try await bind()
+        logger.info("metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        try? await gracefulShutdown()
+        try? await channel.close()
+    }
+}
+
+final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let registry: PrometheusCollectorRegistry
+
+    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(let request) = unwrapInboundIn(data) else { return }
+        let (status, contentType, body): (HTTPResponseStatus, String, [UInt8]) = switch (request.method, request.uri) {
+        case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
+        case (.GET, "/healthz"): (.ok, "text/plain; charset=utf-8", Array("ok\n".utf8))
+        case (.GET, _): (.notFound, "text/plain; charset=utf-8", Array("not found; try /metrics\n".utf8))
+        default: (.methodNotAllowed, "text/plain; charset=utf-8", Array("only GET\n".utf8))
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.count))
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import PresenceCore
+import Testing
+@testable import PresenceDSP
+
+@Suite struct AudioFeatureExtractorTests {
+    static func chunk(seconds: Double, rate: Int = 16000, _ f: (Double) -> Double) -> AudioChunk {
+        let n = Int(seconds * Double(rate))
+        return AudioChunk(sampleRate: rate, samples: (0..<n).map { Int16(clamping: Int(f(Double($0) / Double(rate)).rounded())) })
+    }
+
+    @Test func levelOfAFullScaleSineIsAboutMinus3dBFS() {
+        let a = AudioFeatureExtractor()
+        a.process(Self.chunk(seconds: 0.5) { 32767 * sin(2 * .pi * 1000 * $0) })
+        let s = a.takeTickSummary()
+        #expect(abs(s.maxLevel - (-3.01)) < 0.2)
+        #expect(s.windows == Int((0.5 * 16000 - 512) / 256) + 1)
+    }
+
+    @Test func voiceBandToneAfterQuietStandsAboveTheFloorAndRumbleDoesNot() {
+        var noise = UInt64(1)
+        func hiss() -> Double {
+            noise = noise &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: noise) >> 40) / Double(1 << 23) * 30
+        }
+        let voice = AudioFeatureExtractor()
+        voice.process(Self.chunk(seconds: 2) { _ in hiss() })
+        _ = voice.takeTickSummary()
+        voice.process(Self.chunk(seconds: 0.1) { 3000 * sin(2 * .pi * 700 * $0) + hiss() })
+        let v = voice.takeTickSummary()
+        #expect(v.maxAboveFloor > 30)
+        #expect(v.speechRatio > 0.9)
+
+        let rumble = AudioFeatureExtractor()
+        rumble.process(Self.chunk(seconds: 2) { _ in hiss() })
+        _ = rumble.takeTickSummary()
+        rumble.process(Self.chunk(seconds: 0.1) { 3000 * sin(2 * .pi * 120 * $0) + hiss() })
+        let r = rumble.takeTickSummary()
+        #expect(r.maxAboveFloor > 30)
+        #expect(r.speechRatio < 0.1)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import PresenceService
+
+/// Configuration errors name the file and the key, and exit 78 (DESIGN.md §5-6).
+@Suite struct ConfigCommandTests {
+    static let cases: [(String, String)] = [
+        ("[fusion]\nhodl = \"30s\"\n", "fusion.hodl"),
+        ("[fusion]\nhold = 30\n", "fusion.hold"),
+        ("[fusion]\nhold = \"30 parsecs\"\n", "fusion.hold"),
+        ("[fusion]\non_threshold = 1.5\n", "fusion.on_threshold"),
+        ("[fusion]\non_threshold = 0.3\noff_threshold = 0.5\n", "fusion.off_threshold"),
+        ("[radar]\nmodel = \"ld9999\"\n", "radar.model"),
+        ("[camera]\nwidth = \"wide\"\n", "camera.width"),
+        ("[socket]\nmode = \"rw-rw----\"\n", "socket.mode"),
+        ("[metrics]\nlisten = \"everywhere\"\n", "metrics.listen"),
+        ("[replay]\nloop = \"yes\"\n", "replay.loop"),
+        ("[log]\nlevel = \"loud\"\n", "log.level"),
+        ("[cameras]\n", "cameras"),
+        ("camera = 1\n", "camera"),
+    ]
+
+    @Test(arguments: cases)
+    func badKeyExits78NamingFileAndKey(toml: String, key: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.toml").path
+        try toml.write(toFile: file, atomically: true, encoding: .utf8)
+        for command in ["check-config", "run"] {
+            let args = command == "run" ? ["run", "--config", file] : ["check-config", file]
+            let r = try TestSupport.run(TestSupport.binary, args)
+            #expect(r.status == 78, "\(command): \(r.stderr)")
+            #expect(r.stderr.contains(file) && r.stderr.contains(key), "\(command): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+        }
+    }
+
+    @Test func syntaxErrorAndMissingFileExit78() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("broken.toml").path
+        try "[fusion\nhold = \"1s\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try TestSupport.presenced("check-config", file)
+        #expect(r.status == 78 && r.stderr.contains("line 1"), "\(r.stderr)")
+        let missing = try TestSupport.presenced("check-config", dir.appendingPathComponent("nope.toml").path)
+        #expect(missing.status == 78 && missing.stderr.contains("nope.toml"))
+    }
+
+    @Test func shippedConfigsAreValid() throws {
+        for name in ["presenced.toml", "demo.toml"] {
+            let r = try TestSupport.presenced("check-config", TestSupport.repoRoot.appendingPathComponent("config/\(name)").path)
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+        }
+    }
+
+    @Test func relativePathsResolveAgainstTheFile() throws {
+        let c = try ConfigLoader.parse("[replay]\nfile = \"../Recordings/demo.mcap\"\n[socket]\npath = \"run/x.sock\"\n", path: "/opt/p/config/demo.toml")
+        #expect(c.replay?.file == "/opt/p/Recordings/demo.mcap")
+        #expect(c.socket.path == "/opt/p/config/run/x.sock")
+        #expect(c.fusion.hold == 30_000_000_000)
+        #expect(DurationText.parse("300ms") == 300_000_000 && DurationText.parse("1.5m") == 90_000_000_000 && DurationText.parse("30") == nil)
+    }
+}
