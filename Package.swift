@@ -68,6 +68,9 @@ let package = Package(
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
         .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording"]),
-        .testTarget(name: "PresenceServiceTests", dependencies: ["PresenceService"]),
+        .testTarget(
+            name: "PresenceServiceTests",
+            dependencies: ["PresenceService", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
     ]
 )
