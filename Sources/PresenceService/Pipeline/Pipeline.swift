@@ -32,6 +32,8 @@ public final class Pipeline {
     private let classifier: any OccupancyClassifier
     private var tracker: Tracker
     private var nextTick: Int64?
+    /// Time of the first sample: a sensor never heard from is lost `lostAfter` after it.
+    private var startTime: Int64 = 0
     private var lastSampleTime: Int64 = .min
 
     private let video = BackgroundSubtractor()
@@ -73,6 +75,7 @@ public final class Pipeline {
         if nextTick == nil {
             // Ticks sit on whole multiples of the period so that every run ticks at the same instants.
             nextTick = (sample.t / options.tickPeriod + 1) * options.tickPeriod
+            startTime = sample.t
             tracker = Tracker(parameters: options.tracker, start: sample.t)
         }
         while let tick = nextTick, sample.t >= tick {
@@ -111,7 +114,7 @@ public final class Pipeline {
         for sensor in options.expectedSensors.sorted() {
             let seen = lastSeen[sensor]
             let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
-            let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - tracker.since > options.lostAfter)
+            let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - startTime > options.lostAfter)
             if status[sensor] == .ok, silentTooLong {
                 status[sensor] = .lost
                 events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost,

@@ -1,0 +1,74 @@
+import PresenceCore
+import PresenceRecording
+import Testing
+@testable import PresenceService
+
+@Suite struct PipelineTests {
+    static let start = Simulator.defaultStart
+
+    static func run(_ scene: SimulatedScene, seconds: Int64, keep: (Sample) -> Bool) -> (events: [PresenceEvent], ticks: [Pipeline.Tick]) {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.camera, .audio, .radar]))
+        var events: [PresenceEvent] = []
+        var ticks: [Pipeline.Tick] = []
+        pipeline.tickSink = { ticks.append($0) }
+        Simulator(scene: scene, duration: seconds * Nanos.perSecond, seed: 4).run { out in
+            if case .sample(let s) = out, keep(s) { pipeline.ingest(s, events: &events) }
+        }
+        pipeline.finish(events: &events)
+        return (events, ticks)
+    }
+
+    @Test func cameraDropoutIsReportedAndTheOtherSensorsCarryOn() {
+        // In a 120 s sit-still scene the person sits from about 12 s to 75 s.
+        let gapStart = Self.start + 25 * Nanos.perSecond, gapEnd = Self.start + 55 * Nanos.perSecond
+        let (events, ticks) = Self.run(.sitStill, seconds: 120) { s in
+            !(s.sensor == .camera && s.t >= gapStart && s.t < gapEnd)
+        }
+        let sensorEvents = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensorEvents.map(\.status) == [.lost, .ok])
+        #expect(sensorEvents.allSatisfy { $0.sensor == .camera })
+        if sensorEvents.count == 2 {
+            // Lost once 2 s pass without a frame (the last one came a frame period before the gap);
+            // back at the first tick after frames resume.
+            #expect(sensorEvents[0].t - gapStart > 1_900_000_000 && sensorEvents[0].t - gapStart <= 2_100_000_000)
+            #expect(sensorEvents[1].t > gapEnd && sensorEvents[1].t - gapEnd <= 200_000_000)
+        }
+        // The person sits still through the gap: radar alone keeps the room occupied until they leave.
+        let occupancy = events.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
+        #expect(occupancy.map(\.occupied) == [true, false], "\(occupancy)")
+        #expect((occupancy.last?.t ?? 0) > Self.start + 75 * Nanos.perSecond)
+        let inGap = ticks.filter { $0.features.t > gapStart + 3 * Nanos.perSecond && $0.features.t < gapEnd }
+        #expect(!inGap.isEmpty && inGap.allSatisfy { !$0.features.present.contains(.camera) && $0.fusion.sources[.camera] == nil })
+    }
+
+    @Test func aSensorThatNeverDeliversIsLostAfterTheTimeout() {
+        let (events, _) = Self.run(.empty, seconds: 10) { $0.sensor != .audio }
+        let sensorEvents = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensorEvents.count == 1 && sensorEvents.first?.sensor == .audio && sensorEvents.first?.status == .lost)
+    }
+
+    @Test func corruptRadarBytesAreCountedNotFatal() {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.radar]))
+        var events: [PresenceEvent] = []
+        var rng = SplitMixForTests(seed: 9)
+        for i in 0..<200 {
+            var bytes = (0..<40).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if i % 3 == 0 { bytes.replaceSubrange(0..<4, with: [0xF4, 0xF3, 0xF2, 0xF1]) }
+            pipeline.ingest(Sample(t: Self.start + Int64(i) * 100_000_000, payload: .serial(.init(model: .ld2410, device: "x", bytes: bytes))), events: &events)
+        }
+        #expect(pipeline.radarBadFrames > 0)
+        #expect(!pipeline.state.occupied)
+    }
+}
+
+struct SplitMixForTests {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
