@@ -1,0 +1,146 @@
+import PresenceCore
+
+/// foxglove.RawImage, foxglove.RawAudio and presence.SerialChunk (DESIGN.md §3)
+/// to and from Core's sample types.
+enum MessageCodecs {
+    // MARK: RawImage
+
+    static func encodeImage(_ frame: VideoFrame, t: Int64) -> [UInt8] {
+        var w = ProtobufWriter(capacity: frame.luma.count + 64)
+        w.timestampField(1, nanoseconds: t)
+        w.fixed32Field(2, UInt32(frame.width))
+        w.fixed32Field(3, UInt32(frame.height))
+        w.stringField(4, "mono8")
+        w.fixed32Field(5, UInt32(frame.width))
+        w.bytesField(6, frame.luma)
+        w.stringField(7, "camera")
+        return w.bytes
+    }
+
+    static func decodeImage(_ data: ArraySlice<UInt8>) throws(RecordingError) -> VideoFrame {
+        var r = ProtobufReader(data)
+        var width = 0, height = 0, step = 0
+        var encoding = ""
+        var pixels: ArraySlice<UInt8> = []
+        while let (field, value) = try r.next() {
+            switch (field, value) {
+            case (2, .fixed32(let v)): width = Int(v)
+            case (3, .fixed32(let v)): height = Int(v)
+            case (4, .bytes(let b)): encoding = String(decoding: b, as: UTF8.self)
+            case (5, .fixed32(let v)): step = Int(v)
+            case (6, .bytes(let b)): pixels = b
+            default: break
+            }
+        }
+        let bytesPerPixel: Int
+        switch encoding {
+        case "mono8": bytesPerPixel = 1
+        case "yuyv", "yuv422_yuy2": bytesPerPixel = 2
+        case "rgb8", "bgr8": bytesPerPixel = 3
+        default: throw .badMessage(topic: "/camera/image", "encoding \"\(encoding)\" is not one of mono8, yuyv, rgb8, bgr8")
+        }
+        guard width > 0, height > 0, width <= 16384, height <= 16384 else {
+            throw .badMessage(topic: "/camera/image", "image size \(width)x\(height) is not usable")
+        }
+        guard step >= width * bytesPerPixel else {
+            throw .badMessage(topic: "/camera/image", "step \(step) is less than width \(width) x \(bytesPerPixel) bytes per pixel")
+        }
+        let lastRowEnd: Int = step * (height - 1) + width * bytesPerPixel
+        guard pixels.count >= lastRowEnd else {
+            throw .badMessage(topic: "/camera/image", "\(pixels.count) bytes of data for a \(width)x\(height) \(encoding) image with step \(step)")
+        }
+        var luma = [UInt8](repeating: 0, count: width * height)
+        let base = pixels.startIndex
+        for y in 0..<height {
+            let row = base + y * step
+            for x in 0..<width {
+                luma[y * width + x] = switch encoding {
+                case "mono8": pixels[row + x]
+                // YUYV: Y0 U Y1 V — every even byte is luma.
+                case "yuyv", "yuv422_yuy2": pixels[row + 2 * x]
+                case "rgb8": lumaBT601(pixels[row + 3 * x], pixels[row + 3 * x + 1], pixels[row + 3 * x + 2])
+                default: lumaBT601(pixels[row + 3 * x + 2], pixels[row + 3 * x + 1], pixels[row + 3 * x])
+                }
+            }
+        }
+        return VideoFrame(width: width, height: height, luma: luma)
+    }
+
+    /// ITU-R BT.601 luma with integer weights (77, 150, 29)/256.
+    static func lumaBT601(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+        let weighted: Int = 77 * Int(r) + 150 * Int(g) + 29 * Int(b)
+        return UInt8((weighted + 128) >> 8)
+    }
+
+    // MARK: RawAudio
+
+    static func encodeAudio(_ chunk: AudioChunk, t: Int64) -> [UInt8] {
+        var w = ProtobufWriter(capacity: chunk.samples.count * 2 + 48)
+        w.timestampField(1, nanoseconds: t)
+        var pcm = [UInt8]()
+        pcm.reserveCapacity(chunk.samples.count * 2)
+        for s in chunk.samples {
+            let u = UInt16(bitPattern: s)
+            pcm.append(UInt8(u & 0xFF))
+            pcm.append(UInt8(u >> 8))
+        }
+        w.bytesField(2, pcm)
+        w.stringField(3, "pcm-s16")
+        w.fixed32Field(4, UInt32(chunk.sampleRate))
+        w.fixed32Field(5, 1)
+        return w.bytes
+    }
+
+    static func decodeAudio(_ data: ArraySlice<UInt8>) throws(RecordingError) -> AudioChunk {
+        var r = ProtobufReader(data)
+        var pcm: ArraySlice<UInt8> = []
+        var format = "", rate = 0, channels = 0
+        while let (field, value) = try r.next() {
+            switch (field, value) {
+            case (2, .bytes(let b)): pcm = b
+            case (3, .bytes(let b)): format = String(decoding: b, as: UTF8.self)
+            case (4, .fixed32(let v)): rate = Int(v)
+            case (5, .fixed32(let v)): channels = Int(v)
+            default: break
+            }
+        }
+        guard format == "pcm-s16" else { throw .badMessage(topic: "/audio", "format \"\(format)\" is not pcm-s16") }
+        guard rate >= 1000, rate <= 384_000 else { throw .badMessage(topic: "/audio", "sample rate \(rate) Hz") }
+        guard channels == 1 || channels == 2 else { throw .badMessage(topic: "/audio", "\(channels) channels (1 or 2 supported)") }
+        let frameBytes = 2 * channels
+        guard pcm.count % frameBytes == 0 else {
+            throw .badMessage(topic: "/audio", "\(pcm.count) bytes is not a whole number of \(channels)-channel 16-bit frames")
+        }
+        let base = pcm.startIndex
+        func sample(_ i: Int) -> Int { Int(Int16(bitPattern: UInt16(pcm[base + 2 * i]) | UInt16(pcm[base + 2 * i + 1]) << 8)) }
+        let frames = pcm.count / frameBytes
+        // Stereo is mixed down by averaging (rounding toward negative infinity keeps it exact for equal channels).
+        let samples: [Int16] = channels == 1
+            ? (0..<frames).map { Int16(sample($0)) }
+            : (0..<frames).map { Int16((sample(2 * $0) + sample(2 * $0 + 1)) >> 1) }
+        return AudioChunk(sampleRate: rate, samples: samples)
+    }
+
+    // MARK: SerialChunk
+
+    static func encodeSerial(_ chunk: SerialChunk, t: Int64) -> [UInt8] {
+        var w = ProtobufWriter(capacity: chunk.bytes.count + 48)
+        w.timestampField(1, nanoseconds: t)
+        w.stringField(2, chunk.device)
+        w.bytesField(3, chunk.bytes)
+        return w.bytes
+    }
+
+    static func decodeSerial(_ data: ArraySlice<UInt8>, model: RadarModel) throws(RecordingError) -> SerialChunk {
+        var r = ProtobufReader(data)
+        var device = "", bytes: [UInt8] = []
+        while let (field, value) = try r.next() {
+            switch (field, value) {
+            case (2, .bytes(let b)): device = String(decoding: b, as: UTF8.self)
+            case (3, .bytes(let b)): bytes = Array(b)
+            default: break
+            }
+        }
+        return SerialChunk(model: model, device: device, bytes: bytes)
+    }
+}

@@ -1,1 +1,0 @@
-// placeholder until real code lands; replaced in this session

@@ -1,0 +1,52 @@
+import Logging
+import NIOPosix
+import PresenceCore
+import ServiceLifecycle
+
+/// `presenced run`: assembles the services of one daemon from its configuration
+/// and runs them until SIGTERM or SIGINT, then drains and returns.
+public enum Daemon {
+    public static let version = "0.1.0"
+
+    public static func run(config: PresenceConfig, logger: Logger) async throws {
+        guard let replay = config.replay else {
+            throw ReplayError(exitCode: .config, description: "\(config.sourcePath ?? "configuration"): live capture from devices is not implemented in this build; add a [replay] section (see config/demo.toml)")
+        }
+        let modelName = config.fusion.model.isEmpty ? "builtin-heuristic-v1" : config.fusion.model
+        let metrics = PresenceMetrics(version: version, model: modelName)
+        let hub = EventHub(initial: OccupancyState(), version: version, metrics: metrics)
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+        let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
+                                       hub: hub, eventLoops: eventLoops, logger: logger)
+        let tracker = config.fusion.trackerParameters
+        let configured = config.configuredSensors
+        let pipeline = PipelineService(
+            makeSource: { try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: configured) },
+            options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
+            hub: hub, metrics: metrics, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: socket, serviceName: "socket"),
+            // A replay without loop ends; the daemon then ends too, cleanly.
+            .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
+        ]
+        if let address = ListenAddress(config.metrics.listen) {
+            services.append(.init(service: MetricsServer(address: address, metrics: metrics, eventLoops: eventLoops, logger: logger),
+                                  serviceName: "metrics"))
+        }
+        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
+        groupConfig.maximumGracefulShutdownDuration = .milliseconds(1500)
+        let group = ServiceGroup(configuration: groupConfig)
+        logger.info("presenced starting", metadata: ["version": "\(version)", "config": "\(config.sourcePath ?? "defaults")"])
+        defer { SystemdNotifier.stopping() }
+        do {
+            try await group.run()
+        } catch {
+            try? await eventLoops.shutdownGracefully()
+            throw error
+        }
+        try? await eventLoops.shutdownGracefully()
+        logger.info("presenced stopped")
+    }
+}

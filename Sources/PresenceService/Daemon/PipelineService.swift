@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import PresenceCore
+import ServiceLifecycle
+import Synchronization
+
+/// Runs the source and the pipeline on one dedicated thread (DSP must never run
+/// on a NIO event loop or the Swift concurrency pool, DESIGN.md §8) and
+/// publishes every event to the hub and the metrics.
+public final class PipelineService: Service, Sendable {
+    private let makeSource: @Sendable () throws -> ReplaySource
+    private let options: @Sendable (Set<SensorKind>) -> Pipeline.Options
+    private let hub: EventHub
+    private let metrics: PresenceMetrics
+    private let logger: Logger
+    private let stop = Atomic<Bool>(false)
+
+    init(makeSource: @escaping @Sendable () throws -> ReplaySource,
+         options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
+         hub: EventHub, metrics: PresenceMetrics, logger: Logger) {
+        self.makeSource = makeSource
+        self.options = options
+        self.hub = hub
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+                let thread = Thread { [self] in
+                    do {
+                        try self.loop()
+                        done.resume()
+                    } catch {
+                        done.resume(throwing: error)
+                    }
+                }
+                thread.name = "presenced-pipeline"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            self.stop.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func loop() throws {
+        let source = try makeSource()
+        let pipeline = Pipeline(options: options(source.sensors))
+        hub.publish([], state: pipeline.state)
+        var ticks = 0
+        pipeline.tickSink = { _ in ticks += 1 }
+        var events: [PresenceEvent] = []
+        let shouldStop = { self.stop.load(ordering: .relaxed) }
+        while let (sample, lateness) = try source.next(shouldStop: shouldStop) {
+            metrics.samples[sample.sensor]?.increment()
+            metrics.captureDelay[sample.sensor]?.recordNanoseconds(Int64(lateness))
+            let ticksBefore = ticks
+            let start = DispatchTime.now().uptimeNanoseconds
+            pipeline.ingest(sample, events: &events)
+            guard ticks > ticksBefore else { continue }
+            metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+            let state = pipeline.state
+            metrics.record(events: events, state: state)
+            // Every tick, so that a new client's hello carries the latest confidence.
+            hub.publish(events, state: state)
+            if !events.isEmpty {
+                for e in events { log(e) }
+                events.removeAll(keepingCapacity: true)
+                SystemdNotifier.status(state.occupied ? "occupied" : "vacant")
+            }
+            if ticksBefore == 0 {
+                SystemdNotifier.ready(status: "running; replaying \(source.path)")
+                logger.info("pipeline running", metadata: ["sensors": "\(source.sensors.sorted().map(\.rawValue))"])
+            }
+        }
+        if !shouldStop() { logger.notice("replay finished", metadata: ["file": "\(source.path)"]) }
+    }
+
+    private func log(_ event: PresenceEvent) {
+        switch event {
+        case .occupancy(let o):
+            logger.info("occupancy changed", metadata: ["occupied": "\(o.occupied)", "confidence": "\(JSONObjectWriter.format(o.confidence))"])
+        case .sensor(let s):
+            logger.warning("sensor status changed", metadata: ["sensor": "\(s.sensor.rawValue)", "status": "\(s.status.rawValue)", "reason": "\(s.reason ?? "")"])
+        }
+    }
+}

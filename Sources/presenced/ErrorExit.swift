@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import PresenceCore
+
+/// Runs a command body; a user-facing error becomes one line on stderr and its
+/// documented exit code (DESIGN.md §5), never a trap or a stack trace.
+func exitingOnError(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as PresenceError {
+        printError("presenced: \(e.description)")
+        throw ExitCode(e.exitCode.rawValue)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

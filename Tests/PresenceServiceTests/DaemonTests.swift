@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import PresenceService
+
+/// The real daemon, as a process: socket clients get `hello` then events,
+/// `/metrics` passes promtool, SIGTERM exits 0 within 2 s.
+@Suite(.serialized) struct DaemonTests {
+    /// A daemon replaying a simulated walk-through at 10x real time.
+    final class RunningDaemon {
+        let process = Process()
+        let dir: URL
+        let socketPath: String
+        let metricsPort: Int
+        let stderr = Pipe()
+
+        init() throws {
+            dir = try TestSupport.temporaryDirectory("daemon")
+            let recording = dir.appendingPathComponent("walk.mcap").path
+            let sim = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "30s", "--seed", "3", "--out", recording)
+            guard sim.status == 0 else { throw TestFailure("simulate failed: \(sim.stderr)") }
+            socketPath = dir.appendingPathComponent("run/events.sock").path
+            metricsPort = TestSupport.freePort()
+            let config = """
+            [replay]
+            file = "walk.mcap"
+            loop = true
+            speed = 10
+            [socket]
+            path = "run/events.sock"
+            group = ""
+            [metrics]
+            listen = "127.0.0.1:\(metricsPort)"
+            """
+            let configPath = dir.appendingPathComponent("test.toml").path
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+            process.executableURL = URL(fileURLWithPath: TestSupport.binary)
+            process.arguments = ["run", "--config", configPath]
+            process.standardError = stderr
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        func connect(timeout: TimeInterval = 60) throws -> LineSocket {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if let fd = WatchClient.connect(to: socketPath) { return LineSocket(fd: fd) }
+                guard process.isRunning else { break }
+                usleep(100_000)
+            }
+            throw TestFailure("could not connect to \(socketPath); daemon said: \(String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self))")
+        }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// Blocking line reader with a timeout per read.
+    final class LineSocket {
+        let fd: Int32
+        private var pending: [UInt8] = []
+
+        init(fd: Int32) {
+            self.fd = fd
+            var tv = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(fd) }
+
+        func readLine() -> String? {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                if let nl = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[..<nl], as: UTF8.self)
+                    pending.removeSubrange(...nl)
+                    return line
+                }
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { return nil }
+                pending += chunk[0..<n]
+            }
+        }
+    }
+
+    static func json(_ line: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    @Test func clientGetsHelloThenEventsAndMetricsPassPromtool() throws {
+        let daemon = try RunningDaemon()
+        let client = try daemon.connect()
+        let hello = try #require(client.readLine())
+        let h = Self.json(hello)
+        #expect(h["type"] as? String == "hello" && h["protocol"] as? Int == 1, "\(hello)")
+        let state = try #require(h["state"] as? [String: Any])
+        #expect(state["occupied"] is Bool && state["confidence"] != nil && state["since"] != nil && state["sensors"] != nil)
+
+        // At 10x, the person enters 10 s into the scene: about a second of wall time.
+        var seqs: [Int] = []
+        var sawOccupied = false
+        while !sawOccupied, let line = client.readLine() {
+            let e = Self.json(line)
+            seqs.append(e["seq"] as? Int ?? -1)
+            if e["type"] as? String == "occupancy", e["occupied"] as? Bool == true {
+                sawOccupied = true
+                #expect(e["t"] is Int && e["time"] is String && e["confidence"] != nil && e["sources"] is [String: Any], "\(line)")
+            }
+        }
+        #expect(sawOccupied)
+        #expect(seqs == Array(seqs.indices).map { seqs[0] + $0 }, "seq increases by one: \(seqs)")
+
+        // A second client joining now is told the current state.
+        let late = try daemon.connect()
+        let lateHello = Self.json(try #require(late.readLine()))
+        #expect((lateHello["state"] as? [String: Any])?["occupied"] as? Bool == true)
+
+        let metrics = try Self.httpGet(port: daemon.metricsPort, path: "/metrics")
+        for name in ["presence_occupied", "presence_confidence", "presence_transitions_total", "presence_sensor_up",
+                     "presence_samples_total", "presence_samples_dropped_total", "presence_sensor_reconnects_total",
+                     "presence_tick_duration_seconds_bucket", "presence_capture_delay_seconds_bucket", "presence_subscribers",
+                     "presence_subscribers_dropped_total", "presence_build_info"] {
+            #expect(metrics.contains("\n\(name)") || metrics.hasPrefix(name), "\(name) missing")
+        }
+        #expect(metrics.contains("presence_subscribers 2"))
+        let promtool = try Self.promtoolCheck(metrics)
+        #expect(promtool.status == 0, "promtool: \(promtool.stdoutText) \(promtool.stderr)")
+
+        // SIGTERM: drain and exit 0 within 2 s.
+        let start = Date()
+        kill(daemon.process.processIdentifier, SIGTERM)
+        while daemon.process.isRunning, Date().timeIntervalSince(start) < 5 { usleep(10_000) }
+        let took = Date().timeIntervalSince(start)
+        #expect(!daemon.process.isRunning && daemon.process.terminationStatus == 0, "status \(daemon.process.terminationStatus)")
+        #expect(took < 2, "took \(took) s")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "socket file removed on exit")
+    }
+
+    static func promtoolCheck(_ text: String) throws -> TestSupport.Result {
+        let file = try TestSupport.temporaryDirectory("promtool").appendingPathComponent("metrics.txt")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return try TestSupport.run("/bin/sh", ["-c", "promtool check metrics < '\(file.path)'"])
+    }
+
+    /// A minimal HTTP/1.0 GET over loopback, so the test depends on nothing but the socket API.
+    static func httpGet(port: Int, path: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { throw TestFailure("connect to metrics port \(port) failed") }
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            response += chunk[0..<n]
+        }
+        let text = String(decoding: response, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else { throw TestFailure("no HTTP response: \(text)") }
+        guard text.hasPrefix("HTTP/1.0 200") || text.hasPrefix("HTTP/1.1 200") else { throw TestFailure("HTTP status: \(text.prefix(40))") }
+        return String(text[split.upperBound...])
+    }
+}
