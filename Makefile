@@ -5,10 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := .build/debug/presenced
 
+DEMO := Recordings/demo.mcap
+
 .PHONY: run test build deps test-deps venv demo-recording clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
-run: deps build
+run: deps build $(DEMO)
 	$(BIN) run --config config/demo.toml
 
 ## test: install what is missing (apt, Python venv), build and run every test
@@ -32,9 +34,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
-## demo-recording: regenerate the shipped demo (deterministic: same bytes every time)
+## demo-recording: regenerate the demo recording (deterministic: the same bytes every time).
+## It is made on first use rather than committed: 90 s of noisy 15 fps video is 70 MB.
 demo-recording: build
-	$(BIN) simulate --scene sit-still --duration 90s --seed 1 --out Recordings/demo.mcap
+	$(BIN) simulate --scene sit-still --duration 90s --seed 1 --out $(DEMO)
+
+$(DEMO):
+	$(MAKE) demo-recording
 
 clean:
 	rm -rf .build run $(VENV)

@@ -104,7 +104,7 @@ public final class RecordingReader {
 
     static func label(_ data: ArraySlice<UInt8>) throws(RecordingError) -> OccupancyLabel {
         guard let obj = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
-              let occupied = obj["occupied"] as? Bool, CFGetTypeIDIsBool(obj["occupied"]) else {
+              let occupied = obj["occupied"] as? Bool, isJSONBoolean(obj["occupied"]) else {
             throw .badMessage(topic: RecordingTopic.labels, "expected {\"occupied\": bool, ...}, got \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
         return OccupancyLabel(occupied: occupied, count: (obj["count"] as? NSNumber)?.intValue, condition: obj["condition"] as? String)
@@ -112,7 +112,7 @@ public final class RecordingReader {
 }
 
 /// JSONSerialization turns `1` into something `as? Bool` accepts; insist on a real boolean.
-private func CFGetTypeIDIsBool(_ v: Any?) -> Bool {
+private func isJSONBoolean(_ v: Any?) -> Bool {
     guard let n = v as? NSNumber else { return false }
     return String(cString: n.objCType) == "c" || type(of: n) == type(of: NSNumber(value: true))
 }

@@ -57,3 +57,13 @@ import Testing
         }
     }
 }
+
+@Suite struct LabelParsingTests {
+    @Test func labelsNeedABooleanOccupied() throws {
+        #expect(try RecordingReader.label(Array(#"{"occupied":true,"count":2,"condition":"still"}"#.utf8)[...]) == OccupancyLabel(occupied: true, count: 2, condition: "still"))
+        #expect(try RecordingReader.label(Array(#"{"occupied":false}"#.utf8)[...]) == OccupancyLabel(occupied: false))
+        for bad in [#"{"occupied":1}"#, #"{"occupied":"yes"}"#, #"{"count":1}"#, "[true]", "not json"] {
+            #expect(throws: RecordingError.self, "\(bad)") { try RecordingReader.label(Array(bad.utf8)[...]) }
+        }
+    }
+}

@@ -59,3 +59,11 @@ import Testing
         #expect(DurationText.parse("300ms") == 300_000_000 && DurationText.parse("1.5m") == 90_000_000_000 && DurationText.parse("30") == nil)
     }
 }
+
+@Suite struct ConfigPathTests {
+    @Test func pathsFromARelativeConfigFileBecomeAbsolute() throws {
+        let c = try ConfigLoader.parse("[socket]\npath = \"../run/events.sock\"\n", path: "config/demo.toml")
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(c.socket.path == ((cwd as NSString).appendingPathComponent("run/events.sock") as NSString).standardizingPath)
+    }
+}

@@ -24,7 +24,11 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: path, key: "", message: "invalid TOML: \(error)")
         }
-        let baseDir = (path as NSString).deletingLastPathComponent
+        // Relative paths in the file are resolved against its directory, made absolute so
+        // that nothing later depends on the daemon's working directory.
+        let directory = (path as NSString).deletingLastPathComponent
+        let baseDir = directory.hasPrefix("/") ? directory
+            : ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory) as NSString).standardizingPath
         var config = PresenceConfig()
         config.sourcePath = path
         for key in root.keys.sorted() {
