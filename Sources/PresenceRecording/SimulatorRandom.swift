@@ -1,22 +1,16 @@
-/// SplitMix64: tiny, fast and fully specified, so a seed gives the same scene
-/// on every machine and Swift version (the standard library's generator is not
-/// guaranteed stable). Each modality draws from its own stream so that changing
-/// one generator does not shift the others.
+import PresenceCore
+
+/// The simulator's random streams: each modality draws from its own SplitMix64
+/// stream so that changing one generator does not shift the others.
 struct SimRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64, stream: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 ^ stream &* 0xD1B5_4A32_D192_ED03
-        _ = next()
+        generator = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ stream &* 0xD1B5_4A32_D192_ED03)
+        _ = generator.next()
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }

@@ -10,6 +10,8 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         try await exitingOnError {
             let config = try ConfigLoader.load(path: file)
+            // Whatever `run` would refuse at start, check-config refuses too.
+            _ = try config.classifier()
             print("\(file): ok (sensors: \(config.configuredSensors.sorted().map(\.rawValue).joined(separator: ", ").nonEmpty ?? "none")\(config.replay.map { "; replaying \($0.file)" } ?? ""))")
         }
     }

@@ -54,7 +54,7 @@ import PresenceCore
     }
 
     @Test func neverTrapsOnRandomBytes() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var p = LD2410Parser()
         var out: [RadarMessage] = []
         for _ in 0..<2000 {
@@ -65,18 +65,5 @@ import PresenceCore
             p.feed(chunk, into: &out)
         }
         #expect(p.skippedBytes > 0)
-    }
-}
-
-/// A tiny deterministic generator for test inputs.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -16,6 +16,7 @@ import Testing
         ("[metrics]\nlisten = \"everywhere\"\n", "metrics.listen"),
         ("[replay]\nloop = \"yes\"\n", "replay.loop"),
         ("[log]\nlevel = \"loud\"\n", "log.level"),
+        ("[fusion]\nmodel = \"/usr/share/presenced/default.model\"\n", "fusion.model"),
         ("[cameras]\n", "cameras"),
         ("camera = 1\n", "camera"),
     ]

@@ -50,7 +50,7 @@ import Testing
     @Test func corruptRadarBytesAreCountedNotFatal() {
         let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.radar]))
         var events: [PresenceEvent] = []
-        var rng = SplitMixForTests(seed: 9)
+        var rng = SplitMix64(seed: 9)
         for i in 0..<200 {
             var bytes = (0..<40).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             if i % 3 == 0 { bytes.replaceSubrange(0..<4, with: [0xF4, 0xF3, 0xF2, 0xF1]) }
@@ -58,17 +58,5 @@ import Testing
         }
         #expect(pipeline.radarBadFrames > 0)
         #expect(!pipeline.state.occupied)
-    }
-}
-
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -89,3 +89,18 @@ extension PresenceConfig.Fusion {
         Tracker.Parameters(onThreshold: onThreshold, offThreshold: offThreshold, onLatency: onLatency, hold: hold)
     }
 }
+
+extension PresenceConfig {
+    /// The fusion step this configuration asks for. Trained model files do not
+    /// exist yet (issue 7); naming one is refused rather than silently ignored.
+    public func classifier() throws(ConfigError) -> any OccupancyClassifier {
+        guard fusion.model.isEmpty else {
+            throw ConfigError(file: sourcePath ?? "configuration", key: "fusion.model",
+                              message: "expected \"\" (the built-in fusion): this build cannot load model files yet, got \"\(fusion.model)\"")
+        }
+        return HeuristicFusion()
+    }
+
+    /// The name `presence_build_info{model}` reports.
+    public var modelName: String { fusion.model.isEmpty ? "builtin-heuristic-v1" : fusion.model }
+}

@@ -9,11 +9,12 @@ public enum Daemon {
     public static let version = "0.1.0"
 
     public static func run(config: PresenceConfig, logger: Logger) async throws {
+        let classifier = try config.classifier()
         guard let replay = config.replay else {
-            throw ReplayError(exitCode: .config, description: "\(config.sourcePath ?? "configuration"): live capture from devices is not implemented in this build; add a [replay] section (see config/demo.toml)")
+            throw ConfigError(file: config.sourcePath ?? "configuration", key: "replay",
+                              message: "expected a [replay] section: live capture from devices is not implemented in this build yet (see config/demo.toml)")
         }
-        let modelName = config.fusion.model.isEmpty ? "builtin-heuristic-v1" : config.fusion.model
-        let metrics = PresenceMetrics(version: version, model: modelName)
+        let metrics = PresenceMetrics(version: version, model: config.modelName)
         let hub = EventHub(initial: OccupancyState(), version: version, metrics: metrics)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -24,6 +25,7 @@ public enum Daemon {
         let pipeline = PipelineService(
             makeSource: { try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: configured) },
             options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
+            classifier: classifier,
             hub: hub, metrics: metrics, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),

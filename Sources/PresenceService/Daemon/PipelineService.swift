@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PresenceCore
+import PresenceFusion
 import ServiceLifecycle
 import Synchronization
 
@@ -10,6 +11,7 @@ import Synchronization
 public final class PipelineService: Service, Sendable {
     private let makeSource: @Sendable () throws -> ReplaySource
     private let options: @Sendable (Set<SensorKind>) -> Pipeline.Options
+    private let classifier: any OccupancyClassifier
     private let hub: EventHub
     private let metrics: PresenceMetrics
     private let logger: Logger
@@ -17,9 +19,11 @@ public final class PipelineService: Service, Sendable {
 
     init(makeSource: @escaping @Sendable () throws -> ReplaySource,
          options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
+         classifier: any OccupancyClassifier,
          hub: EventHub, metrics: PresenceMetrics, logger: Logger) {
         self.makeSource = makeSource
         self.options = options
+        self.classifier = classifier
         self.hub = hub
         self.metrics = metrics
         self.logger = logger
@@ -46,11 +50,12 @@ public final class PipelineService: Service, Sendable {
 
     private func loop() throws {
         let source = try makeSource()
-        let pipeline = Pipeline(options: options(source.sensors))
+        let pipeline = Pipeline(options: options(source.sensors), classifier: classifier)
         hub.publish([], state: pipeline.state)
         var ticks = 0
         pipeline.tickSink = { _ in ticks += 1 }
         var events: [PresenceEvent] = []
+        var badRadarFrames = 0
         let shouldStop = { self.stop.load(ordering: .relaxed) }
         while let (sample, lateness) = try source.next(shouldStop: shouldStop) {
             metrics.samples[sample.sensor]?.increment()
@@ -58,6 +63,10 @@ public final class PipelineService: Service, Sendable {
             let ticksBefore = ticks
             let start = DispatchTime.now().uptimeNanoseconds
             pipeline.ingest(sample, events: &events)
+            if pipeline.radarBadFrames != badRadarFrames {
+                metrics.samplesDroppedCorrupt[.radar]?.increment(by: Int64(pipeline.radarBadFrames - badRadarFrames))
+                badRadarFrames = pipeline.radarBadFrames
+            }
             guard ticks > ticksBefore else { continue }
             metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
             let state = pipeline.state

@@ -40,6 +40,7 @@ public final class Pipeline {
     private var mask: [UInt8] = []
     private var videoForeground: Float = 0
     private var videoMotion: Float = 0
+    private var videoFramesThisTick = 0
     private let audio = AudioFeatureExtractor()
     private var radar = RadarFeatureExtractor()
     private var ld2410 = LD2410Parser()
@@ -87,8 +88,10 @@ public final class Pipeline {
         switch sample.payload {
         case .video(let frame):
             let r = video.process(frame, mask: &mask)
-            videoForeground = max(videoForeground, r.foregroundFraction)
-            videoMotion = max(videoMotion, r.frameDifference)
+            // The first frame of a tick replaces the previous tick's values; later ones take the maximum.
+            videoForeground = videoFramesThisTick == 0 ? r.foregroundFraction : max(videoForeground, r.foregroundFraction)
+            videoMotion = videoFramesThisTick == 0 ? r.frameDifference : max(videoMotion, r.frameDifference)
+            videoFramesThisTick += 1
             maskSink?(frame, mask)
         case .audio(let chunk):
             audio.process(chunk)
@@ -127,10 +130,10 @@ public final class Pipeline {
         }
 
         var f = FeatureVector(t: t, present: present)
+        // A camera slower than the tick leaves some ticks without a frame: they keep the last frame's values.
         f[.cameraForeground] = videoForeground
         f[.cameraMotion] = videoMotion
-        videoForeground = 0
-        videoMotion = 0
+        videoFramesThisTick = 0
         let a = audio.takeTickSummary()
         f[.audioLevel] = a.maxLevel
         f[.audioAboveFloor] = a.maxAboveFloor

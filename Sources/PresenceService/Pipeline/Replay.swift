@@ -40,6 +40,7 @@ public enum Replay {
         let masks = try options.dumpMasksDir.map { try MaskDumper(directory: $0) }
         let features = try options.featuresCSV.map { try FeatureCSVWriter(path: $0) }
         defer { features?.close() }
+        let classifier = try options.config.classifier()
         for path in options.files {
             let reader = try RecordingReader(path: path, lenient: options.lenient)
             let expected = expectedSensors(topics: reader.topics, config: options.config.configuredSensors)
@@ -47,7 +48,7 @@ public enum Replay {
                 throw ReplayError(exitCode: .dataError, description: "\(path): no sensor topic (/camera/image, /audio, /radar/ld2410, /radar/ld2450) in the recording")
             }
             let pipeline = Pipeline(options: Pipeline.Options(tracker: options.config.fusion.trackerParameters,
-                                                              expectedSensors: expected))
+                                                              expectedSensors: expected), classifier: classifier)
             if let masks { pipeline.maskSink = { frame, mask in masks.write(frame: frame, mask: mask) } }
             if let features { pipeline.tickSink = { features.write($0) } }
             var pacer = options.speed.map { ReplayPacer(speed: $0) }

@@ -19,44 +19,43 @@ public final class PresenceMetrics: Sendable {
     public let subscribers: Gauge
     public let subscribersDropped: Counter
 
+    /// `presence_<name>`; units are already part of the names (`_seconds`, `_total`).
+    private static func d(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "presence", metricName: name, unitName: "", helpText: help)
+    }
+
     public init(version: String, model: String) {
+        let d = Self.d
         let r = PrometheusCollectorRegistry()
         registry = r
-        occupied = r.makeGauge(name: "presence_occupied", help: "1 while the room is occupied, else 0")
-        confidence = r.makeGauge(name: "presence_confidence", help: "p(occupied) of the latest tick, 0..1")
-        transitionsToOccupied = r.makeCounter(name: "presence_transitions_total", labels: [("to", "occupied")],
-                                              help: "Changes of the occupancy state, by new state")
-        transitionsToVacant = r.makeCounter(name: "presence_transitions_total", labels: [("to", "vacant")],
-                                            help: "Changes of the occupancy state, by new state")
+        occupied = r.makeGauge(descriptor: d("occupied", "1 while the room is occupied, else 0"))
+        confidence = r.makeGauge(descriptor: d("confidence", "p(occupied) of the latest tick, 0..1"))
+        transitionsToOccupied = r.makeCounter(descriptor: d("transitions_total", "Changes of the occupancy state, by new state"), labels: [("to", "occupied")])
+        transitionsToVacant = r.makeCounter(descriptor: d("transitions_total", "Changes of the occupancy state, by new state"), labels: [("to", "vacant")])
         func perSensor<T>(_ make: (SensorKind) -> T) -> [SensorKind: T] {
             Dictionary(uniqueKeysWithValues: SensorKind.allCases.map { ($0, make($0)) })
         }
-        sensorUp = perSensor { r.makeGauge(name: "presence_sensor_up", labels: [("sensor", $0.rawValue)], help: "1 while the sensor delivers data") }
-        samples = perSensor { r.makeCounter(name: "presence_samples_total", labels: [("sensor", $0.rawValue)], help: "Samples taken into the pipeline") }
+        sensorUp = perSensor { r.makeGauge(descriptor: d("sensor_up", "1 while the sensor delivers data"), labels: [("sensor", $0.rawValue)]) }
+        samples = perSensor { r.makeCounter(descriptor: d("samples_total", "Samples taken into the pipeline"), labels: [("sensor", $0.rawValue)]) }
         samplesDroppedRingFull = perSensor {
-            r.makeCounter(name: "presence_samples_dropped_total", labels: [("sensor", $0.rawValue), ("reason", "ring_full")],
-                          help: "Samples dropped before the pipeline, by reason")
+            r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "ring_full")])
         }
         samplesDroppedCorrupt = perSensor {
-            r.makeCounter(name: "presence_samples_dropped_total", labels: [("sensor", $0.rawValue), ("reason", "corrupt")],
-                          help: "Samples dropped before the pipeline, by reason")
+            r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "corrupt")])
         }
-        reconnects = perSensor { r.makeCounter(name: "presence_sensor_reconnects_total", labels: [("sensor", $0.rawValue)], help: "Times a lost sensor came back") }
+        reconnects = perSensor { r.makeCounter(descriptor: d("sensor_reconnects_total", "Times a lost sensor came back"), labels: [("sensor", $0.rawValue)]) }
         let tickBuckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
                                        .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
                                        .milliseconds(25), .milliseconds(50), .milliseconds(100)]
-        tickDuration = r.makeDurationHistogram(name: "presence_tick_duration_seconds", buckets: tickBuckets,
-                                               help: "Processing time of one 10 Hz pipeline tick")
+        tickDuration = r.makeDurationHistogram(descriptor: d("tick_duration_seconds", "Processing time of one 10 Hz pipeline tick"), buckets: tickBuckets)
         let delayBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)]
         captureDelay = perSensor {
-            r.makeDurationHistogram(name: "presence_capture_delay_seconds", labels: [("sensor", $0.rawValue)], buckets: delayBuckets,
-                                    help: "Time from a sample's capture to its processing")
+            r.makeDurationHistogram(descriptor: d("capture_delay_seconds", "Time from a sample's capture to its processing"), labels: [("sensor", $0.rawValue)], buckets: delayBuckets)
         }
-        subscribers = r.makeGauge(name: "presence_subscribers", help: "Socket clients connected")
-        subscribersDropped = r.makeCounter(name: "presence_subscribers_dropped_total", help: "Socket clients disconnected because they did not keep up")
-        r.makeGauge(name: "presence_build_info", labels: [("version", version), ("model", model)],
-                    help: "Build and model in use; always 1").set(Int64(1))
+        subscribers = r.makeGauge(descriptor: d("subscribers", "Socket clients connected"))
+        subscribersDropped = r.makeCounter(descriptor: d("subscribers_dropped_total", "Socket clients disconnected because they did not keep up"))
+        r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
     }
 
     /// Applies a tick's outcome and its events.
