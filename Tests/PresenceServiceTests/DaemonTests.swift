@@ -172,3 +172,19 @@ import Testing
         return String(text[split.upperBound...])
     }
 }
+
+@Suite struct DaemonStartupTests {
+    @Test func aMissingOrCorruptReplayFileStopsTheDaemonAtStart() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try Data("not an mcap".utf8).write(to: dir.appendingPathComponent("junk.mcap"))
+        for (file, status) in [("absent.mcap", Int32(66)), ("junk.mcap", Int32(65))] {
+            let config = dir.appendingPathComponent("c.toml").path
+            try "[replay]\nfile = \"\(file)\"\n[socket]\npath = \"s.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"\"\n"
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let r = try TestSupport.presenced("run", "--config", config)
+            #expect(r.status == status, "\(file): \(r.stderr)")
+            #expect(r.stderr.contains(file), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sock").path))
+        }
+    }
+}

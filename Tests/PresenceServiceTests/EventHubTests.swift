@@ -49,3 +49,15 @@ import Testing
         #expect(metrics.registry.emitToString().contains("presence_subscribers_dropped_total 1"))
     }
 }
+
+@Suite struct WatchFormatterTests {
+    @Test func linesBecomeSentences() {
+        let hello = #"{"type":"hello","protocol":1,"version":"0.1.0","state":{"occupied":true,"confidence":0.91,"since":5,"sensors":{"radar":"ok","camera":"lost"}}}"#
+        #expect(WatchFormatter.describe(line: hello) == "connected to presenced 0.1.0: room OCCUPIED, confidence 0.91; sensors: camera lost, radar ok")
+        let occ = PresenceEvent.occupancy(OccupancyChange(t: 1_795_413_608_400_000_000, occupied: false, confidence: 0.12, sources: [.radar: 0.1, .camera: 0.05]))
+        #expect(WatchFormatter.describe(line: occ.jsonLine(seq: 7)) == "06:00:08.400  #7  room vacant    confidence 0.12  (camera 0.05, radar 0.10)")
+        let lost = PresenceEvent.sensor(SensorChange(t: 1_795_413_608_400_000_000, sensor: .audio, status: .lost, reason: "no data for 2s"))
+        #expect(WatchFormatter.describe(line: lost.jsonLine(seq: 8)) == "06:00:08.400  #8  sensor audio is lost — no data for 2s")
+        #expect(WatchFormatter.describe(line: "garbage") == "(unreadable line) garbage")
+    }
+}

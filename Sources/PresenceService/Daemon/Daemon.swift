@@ -20,6 +20,8 @@ public enum Daemon {
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
                                        hub: hub, eventLoops: eventLoops, logger: logger)
+        // Fail at start, with the file's own error (66 missing, 65 corrupt), not later on the pipeline thread.
+        _ = try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: config.configuredSensors)
         let tracker = config.fusion.trackerParameters
         let configured = config.configuredSensors
         let pipeline = PipelineService(
