@@ -76,12 +76,6 @@ struct PersonScript {
     /// (start, length) in seconds of speech-like bursts.
     var speech: [(Double, Double)]
 
-    /// Occupancy label changes: (time, occupied).
-    var labelChanges: [(Double, Bool)] {
-        guard let first = segments.first, let last = segments.last else { return [] }
-        return [(first.start, true), (last.end, false)]
-    }
-
     func state(at t: Double) -> PersonState? {
         guard let seg = segments.first(where: { t >= $0.start && t < $0.end }) else { return nil }
         let f = seg.end > seg.start ? (t - seg.start) / (seg.end - seg.start) : 0

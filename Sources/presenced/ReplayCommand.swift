@@ -41,7 +41,7 @@ struct Replay: AsyncParsableCommand {
             options.lenient = lenient
             let out = LineWriter(handle: .standardOutput)
             defer { out.flush() }
-            try PresenceService.Replay.run(options) { out.write($0) }
+            try PresenceService.Replay.run(options, emit: { out.write($0) }, warn: { printError("presenced: warning: \($0)") })
         }
     }
 }

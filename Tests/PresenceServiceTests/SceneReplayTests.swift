@@ -88,4 +88,19 @@ import Testing
         let bad = try TestSupport.presenced("replay", junk)
         #expect(bad.status == 65, "\(bad.stderr)")
     }
+
+    @Test func aTruncatedRecordingIsRefusedUnlessLenient() throws {
+        let walk = try SceneFixtures.recording(.walkThrough, seconds: 60)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: walk))
+        let cut = try TestSupport.temporaryDirectory().appendingPathComponent("cut.mcap")
+        // About 40 % of the file: past the entry at 10 s, well before the end.
+        try bytes.prefix(bytes.count * 2 / 5).write(to: cut)
+        let strict = try TestSupport.presenced("replay", cut.path)
+        #expect(strict.status == 65 && strict.stderr.contains("--lenient"), "\(strict.stderr)")
+        #expect(strict.stdout.isEmpty)
+        let lenient = try TestSupport.presenced("replay", "--lenient", cut.path)
+        #expect(lenient.status == 0 && lenient.stderr.contains("skipped damaged data"), "\(lenient.stderr)")
+        let events = SceneFixtures.events(lenient.stdoutText)
+        #expect(events.first.map { if case .occupancy(let o) = $0 { o.occupied } else { false } } == true, "\(lenient.stdoutText)")
+    }
 }

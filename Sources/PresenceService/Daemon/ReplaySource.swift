@@ -14,7 +14,6 @@ final class ReplaySource {
     private var offset: Int64 = 0
     private var firstOfPass: Int64?
     private var lastDelivered: Int64?
-    private(set) var passes = 1
 
     /// Opens the file and works out which modalities it carries (narrowed by `configured`, if any).
     init(path: String, loop: Bool, speed: Double, configured: Set<SensorKind>) throws {
@@ -37,7 +36,6 @@ final class ReplaySource {
                 offset = last + 100 * Nanos.perMillisecond - (first - offset)
                 firstOfPass = nil
                 reader = try RecordingReader(path: path)
-                passes += 1
                 continue
             }
             guard case .sample(var sample) = message.content, sensors.contains(sample.sensor) else { continue }

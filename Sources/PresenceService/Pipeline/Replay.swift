@@ -35,7 +35,8 @@ public enum Replay {
         return configured.isEmpty ? inFile : inFile.intersection(configured)
     }
 
-    public static func run(_ options: ReplayOptions, emit: (String) -> Void) throws {
+    /// Replays `options.files`; `emit` gets each event line, `warn` what `--lenient` skipped.
+    public static func run(_ options: ReplayOptions, emit: (String) -> Void, warn: (String) -> Void = { _ in }) throws {
         var seq: UInt64 = 0
         let masks = try options.dumpMasksDir.map { try MaskDumper(directory: $0) }
         let features = try options.featuresCSV.map { try FeatureCSVWriter(path: $0) }
@@ -68,6 +69,7 @@ public enum Replay {
             }
             pipeline.finish(events: &events)
             flush()
+            if let damage = reader.skippedDamage { warn("\(path): skipped damaged data (--lenient): \(damage)") }
             if let error = masks?.failure { throw error }
         }
     }
