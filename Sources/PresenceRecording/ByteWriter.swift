@@ -22,6 +22,16 @@ struct ByteWriter {
         bytes.append(contentsOf: b)
     }
 
+    /// Map<uint16, uint64> (channel id to offset or count), sorted by key for stable output.
+    mutating func idMap(_ m: [UInt16: UInt64]) {
+        var inner = ByteWriter(capacity: m.count * 10)
+        for key in m.keys.sorted() {
+            inner.u16(key)
+            inner.u64(m[key]!)
+        }
+        prefixedBytes(inner.bytes)
+    }
+
     /// Map<string, string>: a uint32 byte length, then key/value pairs, sorted by key for stable output.
     mutating func stringMap(_ m: [String: String]) {
         var inner = ByteWriter()

@@ -98,12 +98,7 @@ struct MCAPChunkIndex: Equatable {
         w.u64(messageEndTime)
         w.u64(chunkStartOffset)
         w.u64(chunkLength)
-        var offsets = ByteWriter()
-        for id in messageIndexOffsets.keys.sorted() {
-            offsets.u16(id)
-            offsets.u64(messageIndexOffsets[id]!)
-        }
-        w.prefixedBytes(offsets.bytes)
+        w.idMap(messageIndexOffsets)
         w.u64(messageIndexLength)
         w.string(compression)
         w.u64(compressedSize)

@@ -174,12 +174,7 @@ final class MCAPWriter {
         w.u32(UInt32(chunkIndexes.count))
         w.u64(firstTime ?? 0)
         w.u64(lastTime)
-        var counts = ByteWriter()
-        for id in channelCounts.keys.sorted() {
-            counts.u16(id)
-            counts.u64(channelCounts[id]!)
-        }
-        w.prefixedBytes(counts.bytes)
+        w.idMap(channelCounts)
         return w.bytes
     }
 
