@@ -34,7 +34,9 @@ public struct Simulator {
 
     /// Calls `emit` with every sample and label in non-decreasing time order.
     public func run(_ emit: (Output) throws -> Void) rethrows {
+        func seconds(_ t: Int64) -> Double { Nanos.toSeconds(t - start) }
         let script = scene.script(duration: Nanos.toSeconds(duration))
+        func droppedOut(_ sensor: SensorKind, _ t: Int64) -> Bool { script.isDroppedOut(sensor, at: seconds(t)) }
         var camera = SimulatedCamera(seed: seed)
         var microphone = SimulatedMicrophone(seed: seed)
         var radar = SimulatedRadar(seed: seed)
@@ -44,7 +46,6 @@ public struct Simulator {
         var frameIndex: Int64 = 0, chunkIndex: Int64 = 0, radarIndex: Int64 = 0
         var pendingRadar: [(Int64, [UInt8])] = []
         let chunkNs = Int64(SimulatedMicrophone.chunkSamples) * Nanos.perSecond / Int64(SimulatedMicrophone.sampleRate)
-        func seconds(_ t: Int64) -> Double { Nanos.toSeconds(t - start) }
 
         while true {
             let tFrame = start + frameIndex * Nanos.perSecond / Int64(SimulatedCamera.fps)
@@ -53,46 +54,62 @@ public struct Simulator {
                 // Frames come every 100 ms with a little UART scheduling jitter.
                 let base = start + radarIndex * Nanos.perSecond / 10 + 37 * Nanos.perMillisecond
                 let t = base + Int64(jitter.uniform(-3, 3) * 1e6)
-                pendingRadar = radar.reads(person: script.state(at: seconds(t)), time: seconds(t))
-                    .map { (t + Int64($0.0 * 1e9), $0.1) }
+                pendingRadar = radar.reads(scene: script, time: seconds(t)).map { (t + Int64($0.0 * 1e9), $0.1) }
                 radarIndex += 1
             }
             let tRadar = pendingRadar[0].0
             let tLabel = labels.first?.t ?? Int64.max
             let next = min(tFrame, tChunk, tRadar, tLabel)
             guard next < start + duration else { break }
+            // Every generator runs through dropouts too, so the scene after one is the same as without it.
             if next == tLabel {
                 let l = labels.removeFirst()
-                try emit(.label(t: l.t, occupied: l.occupied, count: l.occupied ? 1 : 0, condition: l.condition))
+                try emit(.label(t: l.t, occupied: l.count > 0, count: l.count, condition: l.condition))
             } else if next == tFrame {
-                let frame = camera.frame(person: script.state(at: seconds(tFrame)), time: seconds(tFrame))
-                try emit(.sample(Sample(t: tFrame, payload: .video(frame))))
+                let frame = camera.frame(scene: script, time: seconds(tFrame))
+                if !droppedOut(.camera, tFrame) { try emit(.sample(Sample(t: tFrame, payload: .video(frame)))) }
                 frameIndex += 1
             } else if next == tChunk {
-                let chunk = microphone.chunk(startTime: seconds(tChunk), script: script)
-                try emit(.sample(Sample(t: tChunk, payload: .audio(chunk))))
+                let chunk = microphone.chunk(startTime: seconds(tChunk), scene: script)
+                if !droppedOut(.audio, tChunk) { try emit(.sample(Sample(t: tChunk, payload: .audio(chunk)))) }
                 chunkIndex += 1
             } else {
                 let (t, bytes) = pendingRadar.removeFirst()
-                try emit(.sample(Sample(t: t, payload: .serial(SerialChunk(model: .ld2410, device: Self.radarDevice, bytes: bytes)))))
+                if !droppedOut(.radar, t) {
+                    try emit(.sample(Sample(t: t, payload: .serial(SerialChunk(model: .ld2410, device: Self.radarDevice, bytes: bytes)))))
+                }
             }
         }
     }
 
-    private struct Label { var t: Int64; var occupied: Bool; var condition: String }
+    private struct Label { var t: Int64; var count: Int; var condition: String }
 
-    /// A label at the start and at every change of occupancy or of what the person does.
-    private func labelTimeline(_ script: PersonScript) -> [Label] {
-        var out = [Label(t: start, occupied: false, condition: "empty")]
-        for seg in script.segments {
-            let condition = seg.posture == .sitting ? "still" : "moving"
-            if out.last?.occupied != true || out.last?.condition != condition {
-                out.append(Label(t: start + Nanos.seconds(seg.start), occupied: true, condition: condition))
-            }
+    /// A label at the start and wherever the number of people or what they do changes.
+    /// Checked every 100 ms: labels need not be finer than the pipeline's tick.
+    private func labelTimeline(_ script: SceneScript) -> [Label] {
+        var out: [Label] = []
+        let step = 100 * Nanos.perMillisecond
+        var instants: [Int64] = Array(stride(from: Int64(0), to: duration, by: Int(step)))
+        // Exact instants where people arrive and leave, so labels are not late by up to a step.
+        for (arrive, leave) in script.people.compactMap(\.span) {
+            instants += [Nanos.seconds(arrive), Nanos.seconds(leave)].filter { $0 >= 0 && $0 < duration }
         }
-        if let last = script.segments.last {
-            out.append(Label(t: start + Nanos.seconds(last.end), occupied: false, condition: "empty"))
+        for t in Set(instants).sorted() {
+            let people = script.people(at: Nanos.toSeconds(t) + 1e-9)
+            let label = Label(t: start + t, count: people.count, condition: condition(script, people))
+            if out.last?.count != label.count || out.last?.condition != label.condition { out.append(label) }
         }
-        return out.filter { $0.t < start + duration }
+        return out
+    }
+
+    private func condition(_ script: SceneScript, _ people: [PersonState]) -> String {
+        guard !people.isEmpty else { return script.emptyCondition }
+        if let c = script.occupiedCondition { return c }
+        if people.count > 1 { return "two-people" }
+        return switch people[0].posture {
+        case .walking, .standing: "moving"
+        case .sitting: "still"
+        case .lying: "asleep"
+        }
     }
 }

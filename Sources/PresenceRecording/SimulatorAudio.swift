@@ -14,24 +14,58 @@ struct SimulatedMicrophone {
     private var stepEnergy = 0.0
     private var stepLowpass = 0.0
     private var nextStep = 0.0
+    private var catPhase = 0.0
+    private var fanLowpass = 0.0
 
     init(seed: UInt64) { rng = SimRandom(seed: seed, stream: 3) }
 
-    mutating func chunk(startTime: Double, script: PersonScript) -> AudioChunk {
+    mutating func chunk(startTime: Double, scene: SceneScript) -> AudioChunk {
         var out = [Int16](repeating: 0, count: Self.chunkSamples)
         let dt = 1.0 / Double(Self.sampleRate)
-        // The person's state changes slowly: sampling it once per 20 ms chunk is enough.
-        let person = script.state(at: startTime)
+        // States change slowly: sampling them once per 20 ms chunk is enough.
+        let people = scene.people(at: startTime), pets = scene.pets(at: startTime)
+        let walking = people.contains { $0.posture == .walking }
+        let speaker = people.first { $0.speaking }
+        let meowing = pets.first { $0.speaking }
+        let tv = scene.sounds.contains { $0.kind == .television && $0.isOn(at: startTime) }
+        let fan = scene.sounds.contains { $0.kind == .fan && $0.isOn(at: startTime) }
         for i in 0..<Self.chunkSamples {
             let t = startTime + Double(i) * dt
             var v = 30 * rng.gaussian()
-            if let person {
-                if person.posture == .walking { v += footstep(t) }
-                if person.speaking { v += voice(t, distance: person.position.d) }
-            }
+            if walking { v += footstep(t) }
+            if let speaker { v += voice(t, distance: speaker.position.d) }
+            if let meowing { v += meow(t, distance: meowing.position.d) }
+            if tv { v += television(t) }
+            if fan { v += fanHum(t) }
             out[i] = Int16(clamping: Int(v.rounded()))
         }
         return AudioChunk(sampleRate: Self.sampleRate, samples: out)
+    }
+
+    /// A cat: a high, gliding, strongly harmonic call.
+    private mutating func meow(_ t: Double, distance: Double) -> Double {
+        let glide = 0.5 + 0.5 * sin(2 * .pi * 0.9 * t)
+        catPhase += 2 * .pi * (520 + 260 * glide) / Double(Self.sampleRate)
+        if catPhase > 2 * .pi { catPhase -= 2 * .pi }
+        let s = sin(catPhase) + 0.5 * sin(2 * catPhase) + 0.25 * sin(3 * catPhase)
+        return 2500 / max(distance, 1) * s
+    }
+
+    /// A television across the room: a presenter's voice (a second, lower voice)
+    /// alternating with music, every few seconds, through a small loudspeaker.
+    private mutating func television(_ t: Double) -> Double {
+        if Int(t / 6) % 2 == 0 {
+            return 0.6 * voice(t, distance: 3, pitch: 105)
+        }
+        // A chord that changes every second: the kind of steady harmonic sound a voice detector must not take for a person.
+        let root = [220.0, 247, 196, 262][Int(t) % 4]
+        return 900 * (sin(2 * .pi * root * t) + 0.8 * sin(2 * .pi * root * 1.25 * t) + 0.6 * sin(2 * .pi * root * 1.5 * t))
+    }
+
+    /// A fan: broadband low rumble plus the motor's hum and the blade-pass tone.
+    private mutating func fanHum(_ t: Double) -> Double {
+        fanLowpass += 0.05 * (400 * rng.gaussian() - fanLowpass)
+        return fanLowpass + 120 * sin(2 * .pi * 100 * t) + 60 * sin(2 * .pi * 16 * t)
     }
 
     /// A decaying low-frequency thump every ~0.55 s.
@@ -45,8 +79,8 @@ struct SimulatedMicrophone {
         return stepLowpass
     }
 
-    private mutating func voice(_ t: Double, distance: Double) -> Double {
-        let f0 = 135 + 25 * sin(2 * .pi * 0.7 * t) + 8 * sin(2 * .pi * 5.3 * t)
+    private mutating func voice(_ t: Double, distance: Double, pitch: Double = 135) -> Double {
+        let f0 = pitch + 25 * sin(2 * .pi * 0.7 * t) + 8 * sin(2 * .pi * 5.3 * t)
         voicePhase += 2 * .pi * f0 / Double(Self.sampleRate)
         if voicePhase > 2 * .pi { voicePhase -= 2 * .pi }
         // Vowel formants drift with the syllables.

@@ -21,9 +21,18 @@ struct SimulatedCamera {
         background = Self.makeBackground(&layout)
     }
 
-    mutating func frame(person: PersonState?, time: Double) -> VideoFrame {
+    mutating func frame(scene: SceneScript, time: Double) -> VideoFrame {
         var img = background
-        if let person { draw(person, time: time, into: &img) }
+        if scene.isDark(at: time) {
+            // A covered lens: flat and nearly black; only sensor noise remains.
+            img = [UInt8](repeating: 6, count: img.count)
+        } else {
+            drawSunPatch(scene.sunBrightness(at: time), into: &img)
+            for mover in scene.movers where mover.isOn(at: time) { draw(mover, time: time, into: &img) }
+            for pet in scene.pets(at: time) { draw(pet, kind: .cat, time: time, into: &img) }
+            for person in scene.people(at: time) { draw(person, kind: .human, time: time, into: &img) }
+            applyLight(scene.light(at: time), to: &img)
+        }
         addNoise(&img)
         return VideoFrame(width: Self.width, height: Self.height, luma: img)
     }
@@ -48,8 +57,31 @@ struct SimulatedCamera {
         return img
     }
 
-    private func draw(_ p: PersonState, time: Double, into img: inout [UInt8]) {
+    private func draw(_ p: PersonState, kind: BodyKind, time: Double, into img: inout [UInt8]) {
         let f = Self.focal, d = max(p.position.d, 0.5)
+        switch (kind, p.posture) {
+        case (.cat, _):
+            // A cat: a small, low, wide body with a head, close to the floor.
+            let cx = 160 + f * p.position.x / d
+            let floor = 120 + f * Self.cameraHeight / d
+            let bob = p.posture == .walking ? 1.5 * sin(time * 2 * .pi * 3) : 0
+            img.withUnsafeMutableBufferPointer { px in
+                fillEllipse(&px, cx: cx, cy: floor - 0.12 * f / d + bob, rx: 0.22 * f / d, ry: 0.09 * f / d, value: 70)
+                fillEllipse(&px, cx: cx + 0.2 * f / d, cy: floor - 0.24 * f / d + bob, rx: 0.06 * f / d, ry: 0.06 * f / d, value: 80)
+            }
+            return
+        case (.human, .lying):
+            // Lying on a bed: a long, low body; only breathing moves it (too little for the camera).
+            let cx = 160 + f * p.position.x / d
+            let cy = 120 + f * (Self.cameraHeight - 0.55) / d
+            img.withUnsafeMutableBufferPointer { px in
+                fillEllipse(&px, cx: cx, cy: cy, rx: 0.85 * f / d, ry: 0.14 * f / d, value: 58)
+                fillEllipse(&px, cx: cx - 0.95 * f / d, cy: cy - 0.05 * f / d, rx: 0.1 * f / d, ry: 0.1 * f / d, value: 128)
+            }
+            return
+        default:
+            break
+        }
         let tall = p.posture == .sitting ? 1.25 : 1.72
         // Walking bobs the body a little and swings its width: real motion, not a rigid translation.
         let phase = p.posture == .walking ? sin(time * 2 * Double.pi * 1.8) : 0
@@ -63,6 +95,47 @@ struct SimulatedCamera {
         img.withUnsafeMutableBufferPointer { px in
             fillEllipse(&px, cx: cx, cy: (bodyTop + bodyBottom) / 2, rx: bodyHalfW, ry: (bodyBottom - bodyTop) / 2, value: 58)
             fillEllipse(&px, cx: cx, cy: headRow + headR, rx: headR * 0.85, ry: headR, value: 128)
+        }
+    }
+
+    /// A window on the wall: brighter as the sun comes out.
+    private func drawSunPatch(_ brightness: Double, into img: inout [UInt8]) {
+        guard brightness > 0 else { return }
+        img.withUnsafeMutableBufferPointer { px in
+            for y in 20..<75 {
+                for x in 120..<190 {
+                    px[y * Self.width + x] = UInt8(clamping: Int(Double(px[y * Self.width + x]) + brightness))
+                }
+            }
+        }
+    }
+
+    /// Fan blades, a swaying curtain or a television picture: motion in a fixed region.
+    private func draw(_ m: PeriodicMover, time: Double, into img: inout [UInt8]) {
+        let phase = 2 * Double.pi * m.frequency * time
+        img.withUnsafeMutableBufferPointer { px in
+            for y in m.y..<min(Self.height, m.y + m.height) {
+                for x in m.x..<min(Self.width, m.x + m.width) {
+                    let u = Double(x - m.x) / Double(m.width), v = Double(y - m.y) / Double(m.height)
+                    let value: Double = switch m.kind {
+                    // Four blades turning: the angle around the hub decides blade or gap.
+                    case .fan: sin(4 * (atan2(v - 0.5, u - 0.5) + phase)) > 0 ? 45 : 175
+                    // Vertical folds that sway sideways, more at the bottom.
+                    case .curtain: 150 + 40 * sin(14 * u + v * 1.5 * sin(phase))
+                    // Scene cuts: the picture's brightness pattern jumps every cycle.
+                    case .screen: 60 + 120 * (0.5 + 0.5 * sin(7 * u + 5 * v + 3 * floor(phase / (2 * .pi))))
+                    }
+                    px[y * Self.width + x] = UInt8(clamping: Int(value))
+                }
+            }
+        }
+    }
+
+    /// Global lighting (lamp, sun, exposure): luma = gain * luma + offset.
+    private func applyLight(_ light: (gain: Double, offset: Double), to img: inout [UInt8]) {
+        guard light.gain != 1 || light.offset != 0 else { return }
+        img.withUnsafeMutableBufferPointer { px in
+            for i in 0..<px.count { px[i] = UInt8(clamping: Int(Double(px[i]) * light.gain + light.offset)) }
         }
     }
 

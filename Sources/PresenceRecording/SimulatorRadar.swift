@@ -18,17 +18,44 @@ struct SimulatedRadar {
     init(seed: UInt64) { rng = SimRandom(seed: seed, stream: 4) }
 
     /// One report frame's bytes as one or two UART reads: (offset seconds, bytes).
-    mutating func reads(person: PersonState?, time: Double) -> [(Double, [UInt8])] {
-        let bytes = LD2410Encoder.report(report(person: person, time: time))
+    mutating func reads(scene: SceneScript, time: Double) -> [(Double, [UInt8])] {
+        var bytes = LD2410Encoder.report(report(scene: scene, time: time))
+        if scene.isRadarCorrupt(at: time) { garble(&bytes) }
         guard rng.unit() < 0.35 else { return [(0, bytes)] }
         let cut = 1 + Int(rng.next() % UInt64(bytes.count - 1))
         return [(0, Array(bytes[..<cut])), (0.001, Array(bytes[cut...]))]
     }
 
-    private mutating func report(person: PersonState?, time: Double) -> LD2410Report {
+    /// Line noise on the UART: flipped bits, dropped bytes and stray bytes.
+    private mutating func garble(_ bytes: inout [UInt8]) {
+        for _ in 0..<(1 + Int(rng.next() % 3)) {
+            let i = Int(rng.next() % UInt64(bytes.count))
+            switch rng.next() % 3 {
+            case 0: bytes[i] ^= UInt8(truncatingIfNeeded: 1 << (rng.next() % 8))
+            case 1: if bytes.count > 1 { bytes.remove(at: i) }
+            default: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: i)
+            }
+        }
+    }
+
+    private mutating func report(scene: SceneScript, time: Double) -> LD2410Report {
         var moving = (0..<9).map { g in rng.uniform(0, 8) + (g < 2 ? 4 : 0) }
         var still = (0..<9).map { g in rng.uniform(0, 12) + (g < 2 ? 8 : 0) }
-        if let p = person {
+        // Periodic movers reflect too: a fan is a classic false trigger for mmWave sensors.
+        for m in scene.movers where m.isOn(at: time) {
+            guard let g = m.gate else { continue }
+            let swing = 0.5 + 0.5 * sin(2 * .pi * min(m.frequency, 0.5) * time)
+            let (mv, st): (Double, Double) = m.kind == .fan ? (26 + 10 * swing, 18) : (12 + 14 * swing, 14)
+            moving[g] = max(moving[g], mv + 3 * rng.gaussian())
+            still[g] = max(still[g], st + 3 * rng.gaussian())
+        }
+        // A cat is a small target: a fraction of a person's energy.
+        for p in scene.pets(at: time) {
+            let gate = min(8, Int((p.position.x * p.position.x + p.position.d * p.position.d).squareRoot() / LD2410Report.gateMetres))
+            moving[gate] = max(moving[gate], (p.posture == .walking ? 28 : 9) + 4 * rng.gaussian())
+            still[gate] = max(still[gate], 16 + 4 * rng.gaussian())
+        }
+        for p in scene.people(at: time) {
             let range = (p.position.x * p.position.x + p.position.d * p.position.d).squareRoot()
             let gate = min(8, Int(range / LD2410Report.gateMetres))
             let (m, s): (Double, Double)
@@ -44,6 +71,11 @@ struct SimulatedRadar {
                 let breath = sin(2 * .pi * 0.25 * time)
                 m = 14 + 5 * breath + 3 * rng.gaussian()
                 s = 52 + 8 * breath + 3 * rng.gaussian()
+            case .lying:
+                // Asleep: slower breathing, and a body lying down reflects less.
+                let breath = sin(2 * .pi * 0.2 * time)
+                m = 10 + 4 * breath + 2 * rng.gaussian()
+                s = 40 + 7 * breath + 3 * rng.gaussian()
             }
             // Energies fall off with range; neighbours see part of the return.
             let fall = max(0.55, 1 - 0.06 * Double(gate))
