@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -16,6 +16,7 @@ run: deps build $(DEMO)
 ## test: install what is missing (apt, Python venv), build and run every test
 test: test-deps venv
 	$(SWIFT) build --build-tests
+	scripts/corpus.sh
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 build:
@@ -34,10 +35,22 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
-## demo-recording: regenerate the demo recording (deterministic: the same bytes every time).
+## demo-recording: make the demo recording when missing or stale (deterministic: the same bytes every time).
 ## It is made on first use rather than committed: 90 s of noisy 15 fps video is 70 MB.
 demo-recording: build
-	$(BIN) simulate --scene sit-still --duration 90s --seed 1 --out $(DEMO)
+	scripts/corpus.sh $(notdir $(DEMO))
+
+## corpus: make the simulated recordings of Recordings/scenes.tsv that are missing or stale (git-ignored)
+corpus: build
+	scripts/corpus.sh
+
+## recordings-real: convert the real data of ../shared/data into committed recordings (Recordings/README.md)
+recordings-real: venv
+	$(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands Recordings/speech-commands.mcap
+
+## golden: replay the corpus and rewrite Recordings/golden/, printing what changed in words
+golden: corpus
+	python3 scripts/golden.py $(NAMES)
 
 $(DEMO):
 	$(MAKE) demo-recording

@@ -63,14 +63,18 @@ let package = Package(
             ]
         ),
 
+        // Shared by the test targets: the binary, processes, the regression corpus.
+        .target(name: "PresenceTestSupport", path: "Tests/PresenceTestSupport"),
         .testTarget(name: "PresenceCoreTests", dependencies: ["PresenceCore"]),
         .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
-        .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording"]),
+        .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",
-            dependencies: ["PresenceService", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["PresenceService", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        // Every recording in Recordings/ against its golden events (drives the built binary).
+        .testTarget(name: "RegressionTests", dependencies: ["PresenceTestSupport"]),
     ]
 )

@@ -1,30 +1,21 @@
 import Foundation
 import PresenceCore
+import PresenceTestSupport
 import Testing
 @testable import PresenceRecording
 
 /// Our recordings against Python's independent MCAP stack (mcap,
 /// mcap-protobuf-support, foxglove-schemas-protobuf) from `make venv`.
 @Suite struct PythonInteropTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = root.appendingPathComponent(".venv/bin/python").path
-
     /// Runs a script from scripts/pycheck; nil (with a recorded issue) when the venv is missing.
     static func runScript(_ name: String, _ args: [String]) throws -> (status: Int32, out: String, err: String)? {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
+        guard FileManager.default.isExecutableFile(atPath: TestSupport.python) else {
             Issue.record("Python cross-check needs the virtualenv: run `make venv` (make test does)")
             return nil
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [root.appendingPathComponent("scripts/pycheck/\(name)").path] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let script = TestSupport.repoRoot.appendingPathComponent("scripts/pycheck/\(name)").path
+        let r = try TestSupport.run(TestSupport.python, [script] + args)
+        return (r.status, r.stdoutText, r.stderr)
     }
 
     @Test func pythonDecodesEveryMessageOfASimulatedScene() throws {

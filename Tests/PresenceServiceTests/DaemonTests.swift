@@ -1,4 +1,5 @@
 import Foundation
+import PresenceTestSupport
 import Testing
 @testable import PresenceService
 
@@ -53,11 +54,6 @@ import Testing
             }
             throw TestFailure("could not connect to \(socketPath); daemon said: \(String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self))")
         }
-    }
-
-    struct TestFailure: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
     }
 
     /// Blocking line reader with a timeout per read.

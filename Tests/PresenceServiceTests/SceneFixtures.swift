@@ -1,6 +1,7 @@
 import Foundation
 import PresenceCore
 import PresenceRecording
+import PresenceTestSupport
 import Synchronization
 
 /// Simulated recordings shared by the tests of one run: each scene is written
@@ -13,13 +14,19 @@ enum SceneFixtures {
         return url
     }()
 
+    /// The scene's recording: the corpus file when the corpus has this scene, length and seed, else made once per run.
     static func recording(_ scene: SimulatedScene, seconds: Int, seed: UInt64 = 1) throws -> String {
+        if let entry = try Corpus.entries().first(where: {
+            $0.simulation.map { $0 == (scene.rawValue, "\(seconds)s", "\(seed)") } ?? false
+        }) {
+            return try Corpus.ensure(entry)
+        }
         let key = "\(scene.rawValue)-\(seconds)s-seed\(seed)"
         return try cache.withLock { files in
             if let path = files[key] { return path }
             let path = directory.appendingPathComponent("\(key).mcap").path
             let r = try TestSupport.presenced("simulate", "--scene", scene.rawValue, "--duration", "\(seconds)s", "--seed", "\(seed)", "--out", path)
-            guard r.status == 0 else { throw DaemonTests.TestFailure("simulate \(key): exit \(r.status): \(r.stderr)") }
+            guard r.status == 0 else { throw TestFailure("simulate \(key): exit \(r.status): \(r.stderr)") }
             files[key] = path
             return path
         }

@@ -1,13 +1,14 @@
 import Foundation
 import PresenceCore
 import PresenceRecording
+import PresenceTestSupport
 import Testing
 @testable import PresenceService
 
 /// simulate → replay through the real binary, judged against the labels:
 /// entry within 2 s, exit within hold + 2 s, no flapping, nothing in `empty`.
 @Suite struct SceneReplayTests {
-    static let scenes: [(SimulatedScene, Int)] = [(.empty, 60), (.walkThrough, 60), (.sitStill, 120)]
+    static let scenes: [(SimulatedScene, Int)] = [(.empty, 120), (.walkThrough, 60), (.sitStill, 120)]
 
     @Test(arguments: scenes)
     func replayMatchesLabels(scene: SimulatedScene, seconds: Int) throws {

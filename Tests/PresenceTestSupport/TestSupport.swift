@@ -1,12 +1,12 @@
 import Foundation
-import Testing
 
-/// Paths and processes for tests that drive the real `presenced` binary.
-enum TestSupport {
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// Paths and processes for tests that drive the real `presenced` binary, the
+/// Python peers or the corpus. Shared by every test target.
+public enum TestSupport {
+    public static let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binary `swift build --build-tests` produced next to the test bundle.
-    static var binary: String {
+    public static var binary: String {
         for config in ["debug", "release"] {
             let p = repoRoot.appendingPathComponent(".build/\(config)/presenced").path
             if FileManager.default.isExecutableFile(atPath: p) { return p }
@@ -14,22 +14,25 @@ enum TestSupport {
         return repoRoot.appendingPathComponent(".build/debug/presenced").path
     }
 
-    static func temporaryDirectory(_ name: String = #function) throws -> URL {
+    /// The Python of the cross-check virtualenv (`make venv`).
+    public static let python = repoRoot.appendingPathComponent(".venv/bin/python").path
+
+    public static func temporaryDirectory(_ name: String = #function) throws -> URL {
         let safe = name.filter { $0.isLetter || $0.isNumber }
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("presenced-\(safe)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
     /// Runs a program to completion, collecting its output.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -48,10 +51,11 @@ enum TestSupport {
         return Result(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func presenced(_ arguments: String...) throws -> Result { try run(binary, arguments) }
+    public static func presenced(_ arguments: String...) throws -> Result { try run(binary, arguments) }
+    public static func presenced(_ arguments: [String]) throws -> Result { try run(binary, arguments) }
 
     /// A TCP port that was free a moment ago on loopback.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -63,4 +67,10 @@ enum TestSupport {
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
+}
+
+/// A failed precondition of a test, with what went wrong.
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
