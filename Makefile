@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -43,6 +43,11 @@ demo-recording: build
 ## corpus: make the simulated recordings of Recordings/scenes.tsv that are missing or stale (git-ignored)
 corpus: build
 	scripts/corpus.sh
+
+## report: score the whole corpus against its labels; out/report/index.html and metrics.json
+report: corpus
+	$(BIN) eval $$(awk '!/^#/ && NF == 4 {print "Recordings/" $$1}' Recordings/scenes.tsv) \
+	  $$(git ls-files 'Recordings/*.mcap') --report out/report
 
 ## recordings-real: convert the real data of ../shared/data into committed recordings (Recordings/README.md)
 recordings-real: venv

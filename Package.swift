@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
         .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
         .target(name: "PresenceFusion", dependencies: ["PresenceCore"]),
+        // The evaluation report (HTML with SVG timelines) for `presenced eval`.
+        .target(name: "PresenceReport", dependencies: ["PresenceCore", "PresenceFusion"]),
         .target(
             name: "PresenceRecording",
             dependencies: ["PresenceCore", "PresenceRadar", "CZstd"],
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "PresenceService",
             dependencies: [
-                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording",
+                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording", "PresenceReport",
                 "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

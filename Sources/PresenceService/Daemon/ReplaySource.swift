@@ -19,11 +19,7 @@ final class ReplaySource {
     init(path: String, loop: Bool, speed: Double, configured: Set<SensorKind>) throws {
         self.path = path
         self.loop = loop
-        reader = try RecordingReader(path: path)
-        sensors = Replay.expectedSensors(topics: reader.topics, config: configured)
-        guard !sensors.isEmpty else {
-            throw ReplayError(exitCode: .dataError, description: "\(path): no sensor topic (/camera/image, /audio, /radar/ld2410, /radar/ld2450) to replay")
-        }
+        (reader, sensors) = try Replay.open(path, configured: configured)
         pacer = ReplayPacer(speed: speed)
     }
 

@@ -12,7 +12,9 @@ public final class Pipeline {
         public var tracker: Tracker.Parameters
         /// Sensors expected to deliver data: their status starts `ok` and turns `lost` after `lostAfter` without data.
         public var expectedSensors: Set<SensorKind>
-        public var tickPeriod: Int64 = 100 * Nanos.perMillisecond
+        /// The fixed feature tick (DESIGN.md §1: 10 Hz of sample time).
+        public static let defaultTickPeriod: Int64 = 100 * Nanos.perMillisecond
+        public var tickPeriod: Int64 = defaultTickPeriod
         public var lostAfter: Int64 = 2 * Nanos.perSecond
 
         public init(tracker: Tracker.Parameters, expectedSensors: Set<SensorKind>) {

@@ -35,6 +35,51 @@ public enum Replay {
         return configured.isEmpty ? inFile : inFile.intersection(configured)
     }
 
+    /// Opens a recording and works out which modalities to replay from it; one without any sensor topic is bad input.
+    static func open(_ path: String, configured: Set<SensorKind>, lenient: Bool = false) throws -> (RecordingReader, Set<SensorKind>) {
+        let reader = try RecordingReader(path: path, lenient: lenient)
+        let sensors = expectedSensors(topics: reader.topics, config: configured)
+        guard !sensors.isEmpty else {
+            let what = configured.isEmpty ? "no sensor topic" : "no topic of the configured sensors"
+            throw ReplayError(exitCode: .dataError, description: "\(path): \(what) (/camera/image, /audio, /radar/ld2410, /radar/ld2450) in the recording")
+        }
+        return (reader, sensors)
+    }
+
+    /// One recording through a fresh pipeline (tracker reset), the loop `replay` and `eval` share.
+    /// `events` gets each batch of events as the ticks decide them, `label` every label; returns what
+    /// `--lenient` skipped, if anything.
+    static func pass(_ path: String, options: ReplayOptions, classifier: any OccupancyClassifier,
+                     setUp: (Pipeline) -> Void = { _ in }, events: ([PresenceEvent]) -> Void,
+                     label: (Int64, OccupancyLabel) -> Void = { _, _ in }) throws -> String? {
+        let (reader, expected) = try open(path, configured: options.config.configuredSensors, lenient: options.lenient)
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: options.config.fusion.trackerParameters,
+                                                          expectedSensors: expected), classifier: classifier)
+        setUp(pipeline)
+        var pacer = options.speed.map { ReplayPacer(speed: $0) }
+        var batch: [PresenceEvent] = []
+        func flush() {
+            guard !batch.isEmpty else { return }
+            events(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        while let message = try reader.next() {
+            switch message.content {
+            case .sample(let sample) where expected.contains(sample.sensor):
+                pacer?.wait(until: sample.t)
+                pipeline.ingest(sample, events: &batch)
+                flush()
+            case .label(let l):
+                label(message.logTime, l)
+            default:
+                continue
+            }
+        }
+        pipeline.finish(events: &batch)
+        flush()
+        return reader.skippedDamage
+    }
+
     /// Replays `options.files`; `emit` gets each event line, `warn` what `--lenient` skipped.
     public static func run(_ options: ReplayOptions, emit: (String) -> Void, warn: (String) -> Void = { _ in }) throws {
         var seq: UInt64 = 0
@@ -43,33 +88,16 @@ public enum Replay {
         defer { features?.close() }
         let classifier = try options.config.classifier()
         for path in options.files {
-            let reader = try RecordingReader(path: path, lenient: options.lenient)
-            let expected = expectedSensors(topics: reader.topics, config: options.config.configuredSensors)
-            guard !reader.topics.compactMap(sensor(forTopic:)).isEmpty else {
-                throw ReplayError(exitCode: .dataError, description: "\(path): no sensor topic (/camera/image, /audio, /radar/ld2410, /radar/ld2450) in the recording")
-            }
-            let pipeline = Pipeline(options: Pipeline.Options(tracker: options.config.fusion.trackerParameters,
-                                                              expectedSensors: expected), classifier: classifier)
-            if let masks { pipeline.maskSink = { frame, mask in masks.write(frame: frame, mask: mask) } }
-            if let features { pipeline.tickSink = { features.write($0) } }
-            var pacer = options.speed.map { ReplayPacer(speed: $0) }
-            var events: [PresenceEvent] = []
-            func flush() {
-                for e in events {
+            let damage = try pass(path, options: options, classifier: classifier, setUp: { pipeline in
+                if let masks { pipeline.maskSink = { frame, mask in masks.write(frame: frame, mask: mask) } }
+                if let features { pipeline.tickSink = { features.write($0) } }
+            }, events: { batch in
+                for e in batch {
                     seq += 1
                     emit(e.jsonLine(seq: seq))
                 }
-                events.removeAll(keepingCapacity: true)
-            }
-            while let message = try reader.next() {
-                guard case .sample(let sample) = message.content, expected.contains(sample.sensor) else { continue }
-                pacer?.wait(until: sample.t)
-                pipeline.ingest(sample, events: &events)
-                flush()
-            }
-            pipeline.finish(events: &events)
-            flush()
-            if let damage = reader.skippedDamage { warn("\(path): skipped damaged data (--lenient): \(damage)") }
+            })
+            if let damage { warn("\(path): skipped damaged data (--lenient): \(damage)") }
             if let error = masks?.failure { throw error }
         }
     }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import PresenceReport
+import PresenceService
+
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score recordings against their labels; write metrics.json and an HTML report.",
+        discussion: """
+        Each file is replayed through the pipeline (as `replay` does) and every 100 ms tick is compared
+        with /labels/occupancy: precision, recall and F1 per tick; entry and exit latency (median, p95);
+        false alarms per hour of empty time; tables per recording, per label condition and per sensor.
+        The configured hold after a labelled exit is not counted against the tracker.
+        """)
+
+    @Argument(help: "Labelled recordings (.mcap).")
+    var files: [String]
+
+    @Option(help: "Configuration file (fusion and tracker settings; sensor sections narrow the modalities used).")
+    var config: String?
+
+    @Option(help: "Trained model file (overrides [fusion] model).")
+    var model: String?
+
+    @Option(help: "Directory for metrics.json and index.html (created if missing).")
+    var report: String
+
+    @Flag(help: "Use what is readable before damage in a corrupt recording instead of stopping.")
+    var lenient = false
+
+    func run() async throws {
+        try await exitingOnError {
+            var options = EvaluationOptions(files: files, reportDir: report)
+            if let config { options.config = try ConfigLoader.load(path: config) }
+            if let model { options.config.fusion.model = model }
+            options.lenient = lenient
+            let evaluation = try EvaluationRun.run(options, warn: { printError("presenced: warning: \($0)") })
+            print(TextSummary.table(evaluation))
+            print("report: \((report as NSString).appendingPathComponent("index.html"))")
+        }
+    }
+}
