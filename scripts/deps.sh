@@ -5,7 +5,7 @@
 #   scripts/deps.sh test     also the tools the test suite drives (promtool, socat)
 set -euo pipefail
 
-build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev)
+build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev)
 test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev)
 
 want=("${build_pkgs[@]}")

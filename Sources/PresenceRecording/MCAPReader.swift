@@ -21,24 +21,38 @@ final class MCAPReader {
     }
 
     let file: RandomAccessFile
-    private let lenient: Bool
+    let lenient: Bool
     private(set) var schemas: [UInt16: MCAPSchema] = [:]
     private(set) var channels: [UInt16: MCAPChannel] = [:]
     private(set) var metadata: [String: [String: String]] = [:]
     /// Problems skipped because of `lenient` (told to the user once, at the end).
-    private(set) var skippedDamage: String?
+    var damage = SkippedDamage()
     private var units: [Unit] = []
     private var nextUnit = 0
     private var pending = MessageHeap()
     private var order: UInt64 = 0
 
-    init(path: String, lenient: Bool) throws(RecordingError) {
-        file = try RandomAccessFile(path: path)
+    convenience init(path: String, lenient: Bool) throws(RecordingError) {
+        try self.init(file: RandomAccessFile(path: path), lenient: lenient)
+    }
+
+    init(file: RandomAccessFile, lenient: Bool) throws(RecordingError) {
+        self.file = file
         self.lenient = lenient
         guard file.size >= 8, try file.read(at: 0, count: 8) == MCAP.magic else {
             throw .notMCAP("the file does not start with the MCAP magic bytes")
         }
-        if try !readSummary() { try scan() }
+        let summarised: Bool
+        do {
+            summarised = try readSummary()
+        } catch {
+            // A damaged summary does not make the data unreadable: scan the records instead.
+            guard lenient else { throw error }
+            damage.note("summary: \(error)")
+            (schemas, channels, metadata, units) = ([:], [:], [:], [])
+            summarised = false
+        }
+        if !summarised { try scan() }
         units.sort { ($0.start, $0.offset) < ($1.start, $1.offset) }
     }
 
@@ -49,8 +63,8 @@ final class MCAPReader {
             do {
                 try load(unit)
             } catch {
-                guard lenient else { throw error }
-                skippedDamage = skippedDamage ?? "\(error) (at offset \(unit.offset))"
+                guard lenient else { throw error.appending(" (record at offset \(unit.offset)); with --lenient the readable rest is used") }
+                damage.note("\(error) (record at offset \(unit.offset))")
             }
         }
         return pending.pop()?.message
@@ -111,52 +125,71 @@ final class MCAPReader {
     private func scan() throws(RecordingError) {
         var offset: UInt64 = 8
         while offset < file.size {
-            guard file.size - offset >= 9 else { return try damaged("\(file.size - offset) stray bytes at the end") }
-            var head = ByteReader(try file.read(at: offset, count: 9))
-            let op = try head.u8(), length = try head.u64()
-            guard length <= file.size - offset - 9 else {
-                return try damaged("a record at offset \(offset) runs past the end of the file (cut short?)")
+            do {
+                guard let next = try scanRecord(at: offset) else { return }
+                offset = next
+            } catch {
+                // A record whose length cannot be trusted: nothing after it can be found.
+                return try damaged(error, at: offset)
             }
-            let recordLength = 9 + length
-            switch MCAP.Opcode(rawValue: op) {
-            case .schema, .channel, .metadata:
-                var c = ByteReader(try file.read(at: offset + 9, count: Int(length)))
-                if op == MCAP.Opcode.schema.rawValue { try register(schema: MCAPSchema.parse(&c)) }
-                if op == MCAP.Opcode.channel.rawValue { try register(channel: MCAPChannel.parse(&c)) }
-                if op == MCAP.Opcode.metadata.rawValue { try addMetadata(c.bytes[...]) }
-            case .message:
-                var c = ByteReader(try file.read(at: offset + 9, count: min(Int(length), 22)))
-                _ = try c.u16()
-                _ = try c.u32()
-                units.append(Unit(start: try c.u64(), offset: offset, length: recordLength, isChunk: false))
-            case .chunk:
-                // Learn the chunk's schemas and channels now: topics must be known before reading.
-                do {
-                    let records = try decompressChunk(at: offset, length: recordLength)
-                    var r = ByteReader(records.bytes)
-                    while !r.isAtEnd {
-                        let (innerOp, content) = try record(&r)
-                        var c = ByteReader(Array(content))
-                        if innerOp == MCAP.Opcode.schema.rawValue { try register(schema: MCAPSchema.parse(&c)) }
-                        if innerOp == MCAP.Opcode.channel.rawValue { try register(channel: MCAPChannel.parse(&c)) }
-                    }
-                    units.append(Unit(start: records.start, offset: offset, length: recordLength, isChunk: true))
-                } catch {
-                    try damaged("chunk at offset \(offset): \(error)")
-                }
-            case .dataEnd, .footer:
-                return
-            default:
-                break
-            }
-            offset += recordLength
         }
     }
 
+    /// Registers or indexes the record at `offset`; returns where the next one starts, nil at the end of the data.
+    private func scanRecord(at offset: UInt64) throws(RecordingError) -> UInt64? {
+        guard file.size - offset >= 9 else { throw .truncated("\(file.size - offset) stray bytes at the end (cut short?)") }
+        var head = ByteReader(try file.read(at: offset, count: 9))
+        let op = try head.u8(), length = try head.u64()
+        guard length <= file.size - offset - 9 else {
+            throw .truncated("a record runs past the end of the file (cut short?)")
+        }
+        let recordLength = 9 + length
+        do {
+            guard try index(op: op, at: offset, length: length) else { return nil }
+        } catch {
+            // The record's length is sound, so the records after it can still be read.
+            try damaged(error, at: offset)
+        }
+        return offset + recordLength
+    }
+
+    /// Registers or indexes one record's content; false at the end of the data section.
+    private func index(op: UInt8, at offset: UInt64, length: UInt64) throws(RecordingError) -> Bool {
+        let recordLength = 9 + length
+        switch MCAP.Opcode(rawValue: op) {
+        case .schema, .channel, .metadata:
+            var c = ByteReader(try file.read(at: offset + 9, count: Int(length)))
+            if op == MCAP.Opcode.schema.rawValue { try register(schema: MCAPSchema.parse(&c)) }
+            if op == MCAP.Opcode.channel.rawValue { try register(channel: MCAPChannel.parse(&c)) }
+            if op == MCAP.Opcode.metadata.rawValue { try addMetadata(c.bytes[...]) }
+        case .message:
+            var c = ByteReader(try file.read(at: offset + 9, count: min(Int(length), 22)))
+            _ = try c.u16()
+            _ = try c.u32()
+            units.append(Unit(start: try c.u64(), offset: offset, length: recordLength, isChunk: false))
+        case .chunk:
+            // Learn the chunk's schemas and channels now: topics must be known before reading.
+            let records = try decompressChunk(at: offset, length: recordLength)
+            var r = ByteReader(records.bytes)
+            while !r.isAtEnd {
+                let (innerOp, content) = try record(&r)
+                var c = ByteReader(Array(content))
+                if innerOp == MCAP.Opcode.schema.rawValue { try register(schema: MCAPSchema.parse(&c)) }
+                if innerOp == MCAP.Opcode.channel.rawValue { try register(channel: MCAPChannel.parse(&c)) }
+            }
+            units.append(Unit(start: records.start, offset: offset, length: recordLength, isChunk: true))
+        case .dataEnd, .footer:
+            return false
+        default:
+            break
+        }
+        return true
+    }
+
     /// Stops the scan at damage: an error, or (lenient) a note and what came before.
-    private func damaged(_ what: String) throws(RecordingError) {
-        guard lenient else { throw .truncated(what + "; replay with --lenient to use what comes before it") }
-        skippedDamage = skippedDamage ?? what
+    private func damaged(_ error: RecordingError, at offset: UInt64) throws(RecordingError) {
+        guard lenient else { throw error.appending(" (record at offset \(offset)); with --lenient the readable rest is used") }
+        damage.note("\(error) (record at offset \(offset))")
     }
 
     // MARK: Records
@@ -192,7 +225,8 @@ final class MCAPReader {
         switch compression {
         case "": records = Array(compressed)
         case "zstd": records = try Zstd.decompress(compressed, size: Int(uncompressedSize))
-        default: throw .unsupported("chunk compression \"\(compression)\" (zstd and none are supported)")
+        case "lz4": records = try LZ4Frame.decompress(compressed, size: Int(uncompressedSize))
+        default: throw .unsupported("chunk compression \"\(compression)\" (zstd, lz4 and none are supported)")
         }
         guard records.count == Int(uncompressedSize) else { throw .corrupt("chunk size does not match its header") }
         if crc != 0, CRC32.checksum(records) != crc { throw .corrupt("chunk CRC mismatch at offset \(offset)") }

@@ -22,6 +22,20 @@ public enum RecordingError: PresenceError, Equatable {
         }
     }
 
+    /// The same error with `more` added to its message.
+    func appending(_ more: String) -> RecordingError {
+        switch self {
+        case .missing(let m): .missing(m + more)
+        case .notMCAP(let m): .notMCAP(m + more)
+        case .truncated(let m): .truncated(m + more)
+        case .corrupt(let m): .corrupt(m + more)
+        case .unsupported(let m): .unsupported(m + more)
+        case .badMessage(let topic, let m): .badMessage(topic: topic, m + more)
+        case .io(let m): .io(m + more)
+        case .inFile(let path, let inner): .inFile(path, inner.appending(more))
+        }
+    }
+
     public var description: String {
         switch self {
         case .missing(let m): "cannot open: \(m)"

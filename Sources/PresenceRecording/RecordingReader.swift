@@ -28,20 +28,39 @@ public struct RecordingMessage: Sendable {
 /// Reads a presenced recording (DESIGN.md §3) in log-time order: sensor
 /// messages become samples (images converted to luma, stereo mixed down),
 /// labels and events are parsed, unknown topics are skipped. A known topic with
-/// the wrong schema or encoding is bad input, not something to guess about.
+/// the wrong schema or encoding, a message that does not decode, or time that
+/// goes backwards is bad input, not something to guess about; `lenient` skips
+/// such parts instead (and says so in `skippedDamage`).
 public final class RecordingReader {
     private let mcap: MCAPReader
     public let path: String
     private var checkedChannels: [UInt16: Kind] = [:]
+    /// Log time of the last message returned: time must not go backwards.
+    private var lastLogTime: UInt64 = 0
 
     private enum Kind {
         case camera, audio, radar(RadarModel), labels, events, skip
     }
 
-    public init(path: String, lenient: Bool = false) throws {
-        self.path = path
+    public convenience init(path: String, lenient: Bool = false) throws {
+        let file: RandomAccessFile
         do {
-            mcap = try MCAPReader(path: path, lenient: lenient)
+            file = try RandomAccessFile(path: path)
+        } catch {
+            throw RecordingError.inFile(path, error)
+        }
+        try self.init(file: file, lenient: lenient)
+    }
+
+    /// A recording held in memory; `name` stands for its path in messages.
+    public convenience init(bytes: [UInt8], name: String = "recording", lenient: Bool = false) throws {
+        try self.init(file: RandomAccessFile(bytes: bytes, name: name), lenient: lenient)
+    }
+
+    private init(file: RandomAccessFile, lenient: Bool) throws {
+        path = file.path
+        do {
+            mcap = try MCAPReader(file: file, lenient: lenient)
         } catch {
             throw RecordingError.inFile(path, error)
         }
@@ -53,21 +72,17 @@ public final class RecordingReader {
     /// Topics of the channels declared so far (all of them, for a file with a summary or after the open-time scan).
     public var topics: Set<String> { Set(mcap.channels.values.map(\.topic)) }
 
-    /// Damage that `lenient` skipped, if any.
-    public var skippedDamage: String? { mcap.skippedDamage }
+    /// Damage that `lenient` skipped, if any, in words.
+    public var skippedDamage: String? { mcap.damage.summary }
 
     public func next() throws -> RecordingMessage? {
-        do {
+        do throws(RecordingError) {
             while let m = try mcap.next() {
-                let t = Int64(clamping: m.logTime)
-                switch try kind(of: m.channel) {
-                case .skip: continue
-                case .camera: return RecordingMessage(logTime: t, content: .sample(Sample(t: t, payload: .video(try MessageCodecs.decodeImage(m.data)))))
-                case .audio: return RecordingMessage(logTime: t, content: .sample(Sample(t: t, payload: .audio(try MessageCodecs.decodeAudio(m.data)))))
-                case .radar(let model):
-                    return RecordingMessage(logTime: t, content: .sample(Sample(t: t, payload: .serial(try MessageCodecs.decodeSerial(m.data, model: model)))))
-                case .labels: return RecordingMessage(logTime: t, content: .label(try Self.label(m.data)))
-                case .events: return RecordingMessage(logTime: t, content: .event(String(decoding: m.data, as: UTF8.self)))
+                do {
+                    if let message = try decode(m) { return message }
+                } catch {
+                    guard mcap.lenient else { throw error.appending("; with --lenient such messages are skipped") }
+                    mcap.damage.note("\(error)")
                 }
             }
             return nil
@@ -76,8 +91,43 @@ public final class RecordingReader {
         }
     }
 
+    /// One stored message as a recording message; nil for a topic that is skipped.
+    private func decode(_ m: MCAPMessage) throws(RecordingError) -> RecordingMessage? {
+        let kind = try kind(of: m.channel)
+        if case .skip = kind { return nil }
+        guard m.logTime >= lastLogTime else {
+            throw .corrupt("time goes backwards: a \(topic(m.channel)) message at log_time \(m.logTime) ns comes after one at \(lastLogTime) ns (the chunk index disagrees with the chunk's messages)")
+        }
+        lastLogTime = m.logTime
+        let t = Int64(clamping: m.logTime)
+        let content: RecordingMessage.Content = switch kind {
+        case .skip: preconditionFailure("skipped above")
+        case .camera: .sample(Sample(t: t, payload: .video(try MessageCodecs.decodeImage(m.data))))
+        case .audio: .sample(Sample(t: t, payload: .audio(try MessageCodecs.decodeAudio(m.data))))
+        case .radar(let model): .sample(Sample(t: t, payload: .serial(try MessageCodecs.decodeSerial(m.data, model: model))))
+        case .labels: .label(try Self.label(m.data))
+        case .events: .event(String(decoding: m.data, as: UTF8.self))
+        }
+        return RecordingMessage(logTime: t, content: content)
+    }
+
+    private func topic(_ channelID: UInt16) -> String { mcap.channels[channelID]?.topic ?? "channel \(channelID)" }
+
     private func kind(of channelID: UInt16) throws(RecordingError) -> Kind {
         if let k = checkedChannels[channelID] { return k }
+        do {
+            let k = try checkKind(of: channelID)
+            checkedChannels[channelID] = k
+            return k
+        } catch where mcap.lenient {
+            // A topic that cannot be read is skipped whole, and said once.
+            checkedChannels[channelID] = .skip
+            throw error
+        }
+    }
+
+    /// The channel's kind, after checking its schema and encoding against DESIGN.md §3.
+    private func checkKind(of channelID: UInt16) throws(RecordingError) -> Kind {
         guard let channel = mcap.channels[channelID] else { throw .corrupt("message on undeclared channel \(channelID)") }
         let topic = channel.topic
         let k: Kind
@@ -98,7 +148,6 @@ public final class RecordingReader {
         } else if case .labels = k, channel.messageEncoding != "json" {
             throw .badMessage(topic: topic, "expected json, found \(channel.messageEncoding)")
         }
-        checkedChannels[channelID] = k
         return k
     }
 

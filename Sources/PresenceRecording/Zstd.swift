@@ -22,7 +22,7 @@ enum Zstd {
         let n = out.withUnsafeMutableBytes { dst in
             input.withUnsafeBytes { src in ZSTD_decompress(dst.baseAddress, size, src.baseAddress, src.count) }
         }
-        if ZSTD_isError(n) != 0 { throw .corrupt("zstd: \(String(cString: ZSTD_getErrorName(n)))") }
+        if ZSTD_isError(n) != 0 { throw .corrupt("compressed chunk is damaged (zstd: \(String(cString: ZSTD_getErrorName(n))))") }
         guard n == size else { throw .corrupt("chunk decompressed to \(n) bytes, its header says \(size)") }
         return out
     }

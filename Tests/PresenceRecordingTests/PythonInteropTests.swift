@@ -43,9 +43,11 @@ import Testing
         #expect(ours["/camera/image"] == 12 * 15 && ours["/audio"] == 12 * 50)
     }
 
-    @Test func weReplayAFileThatPythonWrote() throws {
-        let path = RoundTripTests.tempFile("python.mcap")
-        guard let w = try Self.runScript("write_sample.py", [path]) else { return }
+    /// Every chunk compression DESIGN.md §3 says readers accept.
+    @Test(arguments: ["zstd", "lz4", "none"])
+    func weReplayAFileThatPythonWrote(compression: String) throws {
+        let path = RoundTripTests.tempFile("python-\(compression).mcap")
+        guard let w = try Self.runScript("write_sample.py", [path, compression]) else { return }
         #expect(w.status == 0, "\(w.err)")
         let reader = try RecordingReader(path: path)
         #expect(reader.metadata["presenced"]?["scene"] == "python-sample")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a small recording with Python's MCAP writer, for our reader to replay.
 
-Usage: write_sample.py OUT.mcap
+Usage: write_sample.py OUT.mcap [zstd|lz4|none]     (chunk compression, zstd by default)
 
 Schemas come from foxglove-schemas-protobuf (RawImage, RawAudio) and from a
 SerialChunk descriptor built here field by field, not from our .proto files.
@@ -59,10 +59,11 @@ def stamp(msg, t):
     return msg
 
 
-def main(out):
+def main(out, compression="zstd"):
     SerialChunk = serial_chunk_class()
     with open(out, "wb") as f:
-        w = Writer(f, chunk_size=256, compression=CompressionType.ZSTD)
+        w = Writer(f, chunk_size=256, compression={"zstd": CompressionType.ZSTD, "lz4": CompressionType.LZ4,
+                                                   "none": CompressionType.NONE}[compression])
         w.start(profile="", library="write_sample.py")
         image_schema = w.register_schema("foxglove.RawImage", "protobuf", file_descriptor_set(RawImage.DESCRIPTOR))
         audio_schema = w.register_schema("foxglove.RawAudio", "protobuf", file_descriptor_set(RawAudio.DESCRIPTOR))
@@ -107,4 +108,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
