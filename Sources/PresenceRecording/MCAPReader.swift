@@ -27,6 +27,8 @@ final class MCAPReader {
     private(set) var metadata: [String: [String: String]] = [:]
     /// Problems skipped because of `lenient` (told to the user once, at the end).
     var damage = SkippedDamage()
+    /// The file has a usable summary section (a complete file; one cut short is scanned instead).
+    private(set) var hasSummary = false
     private var units: [Unit] = []
     private var nextUnit = 0
     private var pending = MessageHeap()
@@ -52,6 +54,7 @@ final class MCAPReader {
             (schemas, channels, metadata, units) = ([:], [:], [:], [])
             summarised = false
         }
+        hasSummary = summarised
         if !summarised { try scan() }
         units.sort { ($0.start, $0.offset) < ($1.start, $1.offset) }
     }
@@ -63,7 +66,7 @@ final class MCAPReader {
             do {
                 try load(unit)
             } catch {
-                guard lenient else { throw error.appending(" (record at offset \(unit.offset)); with --lenient the readable rest is used") }
+                guard lenient else { throw error.appending(" (record at offset \(unit.offset)); replay --lenient uses the readable rest; presenced repair rewrites the file without the damage") }
                 damage.note("\(error) (record at offset \(unit.offset))")
             }
         }
@@ -188,7 +191,7 @@ final class MCAPReader {
 
     /// Stops the scan at damage: an error, or (lenient) a note and what came before.
     private func damaged(_ error: RecordingError, at offset: UInt64) throws(RecordingError) {
-        guard lenient else { throw error.appending(" (record at offset \(offset)); with --lenient the readable rest is used") }
+        guard lenient else { throw error.appending(" (record at offset \(offset)); replay --lenient uses the readable rest; presenced repair rewrites the file without the damage") }
         damage.note("\(error) (record at offset \(offset))")
     }
 

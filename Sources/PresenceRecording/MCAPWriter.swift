@@ -4,8 +4,10 @@ import Foundation
 /// message index records), data end, and a summary section (schemas, channels,
 /// statistics, chunk and metadata indexes, summary offsets) with the footer.
 /// Each chunk goes to disk as soon as it closes, so a file cut short keeps every
-/// completed chunk; nothing beyond the open chunk is held in memory. Output is a
-/// pure function of the calls made: no clocks, no randomness.
+/// completed chunk; nothing beyond the open chunk is held in memory. A failed
+/// write (a full disk) is cut back to the last whole record, so the file still
+/// reads up to there. Output is a pure function of the calls made: no clocks,
+/// no randomness.
 final class MCAPWriter {
     struct Options {
         var compression = MCAPCompression.zstd
@@ -15,9 +17,11 @@ final class MCAPWriter {
         var chunkDuration: UInt64 = 1_000_000_000
         var profile = ""
         var library = "presenced"
+        /// fsync after every chunk, so that a power loss keeps every completed chunk (recording live sessions).
+        var syncEachChunk = false
     }
 
-    private let handle: FileHandle
+    private let fd: Int32
     private let path: String
     private let options: Options
     private var position: UInt64 = 0
@@ -43,10 +47,8 @@ final class MCAPWriter {
     init(path: String, options: Options = Options()) throws(RecordingError) {
         self.path = path
         self.options = options
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw .io("\(path): cannot create the file (does the directory exist and is it writable?)")
-        }
-        handle = h
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io("\(path): cannot create the file: \(String(cString: strerror(errno)))") }
         var header = ByteWriter()
         header.string(options.profile)
         header.string(options.library)
@@ -54,7 +56,7 @@ final class MCAPWriter {
     }
 
     deinit {
-        if !finished { try? handle.close() }
+        if !finished { close(fd) }
     }
 
     func addSchema(name: String, encoding: String, data: [UInt8]) throws(RecordingError) -> UInt16 {
@@ -65,8 +67,8 @@ final class MCAPWriter {
         return schema.id
     }
 
-    func addChannel(topic: String, messageEncoding: String, schemaID: UInt16) throws(RecordingError) -> UInt16 {
-        let channel = MCAPChannel(id: UInt16(channels.count), schemaID: schemaID, topic: topic, messageEncoding: messageEncoding)
+    func addChannel(topic: String, messageEncoding: String, schemaID: UInt16, metadata: [String: String] = [:]) throws(RecordingError) -> UInt16 {
+        let channel = MCAPChannel(id: UInt16(channels.count), schemaID: schemaID, topic: topic, messageEncoding: messageEncoding, metadata: metadata)
         channels.append(channel)
         chunk.bytes += MCAP.record(.channel, channel.content())
         return channel.id
@@ -156,12 +158,14 @@ final class MCAPWriter {
         footer.u32(crc.value)
         try emit(summary.bytes + footer.bytes + MCAP.magic)
         finished = true
-        do {
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            throw .io("\(path): \(error.localizedDescription)")
-        }
+        let synced = fsync(fd) == 0 ? 0 : errno
+        let closed = close(fd) == 0 ? 0 : errno
+        if synced != 0 || closed != 0 { throw .io("\(path): \(String(cString: strerror(synced != 0 ? synced : closed)))") }
+    }
+
+    /// Writes the open chunk now (crash safety on a wall-clock schedule: a recorder calls this every second).
+    func flush() throws(RecordingError) {
+        try closeChunk()
     }
 
     private func statistics() -> [UInt8] {
@@ -180,6 +184,7 @@ final class MCAPWriter {
 
     /// Writes the open chunk and its message indexes, if it holds anything.
     private func closeChunk() throws(RecordingError) {
+        defer { if options.syncEachChunk { fsync(fd) } }
         guard !chunk.bytes.isEmpty else { return }
         let records = chunk.bytes
         guard chunkHasMessages else {
@@ -226,11 +231,18 @@ final class MCAPWriter {
         chunkHasMessages = false
     }
 
+    /// Appends whole records; on failure the file is cut back to where they began, so it ends on a record boundary.
     private func emit(_ bytes: [UInt8]) throws(RecordingError) {
-        do {
-            try handle.write(contentsOf: bytes)
-        } catch {
-            throw .io("\(path): write failed: \(error.localizedDescription)")
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(n < 0 ? errno : EIO))
+                if ftruncate(fd, off_t(position)) == 0 { lseek(fd, off_t(position), SEEK_SET) }
+                throw .io("\(path): write failed: \(reason)")
+            }
+            done += n
         }
         position += UInt64(bytes.count)
     }

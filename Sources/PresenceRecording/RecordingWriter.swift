@@ -8,11 +8,18 @@ public final class RecordingWriter {
     private var channels: [String: UInt16] = [:]
     private var schemas: [String: UInt16] = [:]
 
-    public init(path: String, metadata: [String: String], compression: MCAPCompression = .zstd) throws {
+    /// `durable`: fsync every chunk, for live recordings that must survive a power loss.
+    public init(path: String, metadata: [String: String], compression: MCAPCompression = .zstd, durable: Bool = false) throws {
         var options = MCAPWriter.Options()
         options.compression = compression
+        options.syncEachChunk = durable
         mcap = try MCAPWriter(path: path, options: options)
         try mcap.addMetadata(name: "presenced", metadata)
+    }
+
+    /// Puts everything written so far on disk as a complete chunk (a live recorder calls this every second).
+    public func flush() throws {
+        try mcap.flush()
     }
 
     public func write(_ sample: Sample) throws {
@@ -28,11 +35,16 @@ public final class RecordingWriter {
     }
 
     public func writeLabel(t: Int64, occupied: Bool, count: Int? = nil, condition: String? = nil) throws {
+        try put(RecordingTopic.labels, t, Self.labelJSON(OccupancyLabel(occupied: occupied, count: count, condition: condition)))
+    }
+
+    /// A `/labels/occupancy` message body (DESIGN.md §3).
+    static func labelJSON(_ label: OccupancyLabel) -> [UInt8] {
         var json = JSONObjectWriter()
-        json.raw("occupied", occupied ? "true" : "false")
-        if let count { json.raw("count", String(count)) }
-        if let condition { json.string("condition", condition) }
-        try put(RecordingTopic.labels, t, Array(json.finish().utf8))
+        json.raw("occupied", label.occupied ? "true" : "false")
+        if let count = label.count { json.raw("count", String(count)) }
+        if let condition = label.condition { json.string("condition", condition) }
+        return Array(json.finish().utf8)
     }
 
     public func writeEvent(t: Int64, json: String) throws {

@@ -13,6 +13,16 @@ func exitingOnError(_ body: () async throws -> Void) async throws {
     }
 }
 
+/// The same for commands that do blocking work on their own thread.
+func exitingOnErrorSync(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as PresenceError {
+        printError("presenced: \(e.description)")
+        throw ExitCode(e.exitCode.rawValue)
+    }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

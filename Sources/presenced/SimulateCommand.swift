@@ -31,6 +31,6 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let sim = Simulator(scene: SimulatedScene(rawValue: scene)!, duration: DurationText.parse(duration)!, seed: seed)
-        try sim.write(to: out)
+        try exitingOnErrorSync { try sim.write(to: out) }
     }
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Decode every message of a presenced recording with Python's own MCAP stack.
 
-Usage: read_all.py FILE.mcap
+Usage: read_all.py FILE.mcap [--any-content]
+
+--any-content accepts every encoding the recording format allows (rgb8,
+stereo, ...), for files that other tools wrote; by default the content must be
+what presenced itself writes (mono8 images, mono audio, non-empty serial chunks).
 
 Independent of our Swift code: `mcap` parses the container (and checks CRCs),
 `mcap-protobuf-support` decodes protobuf messages from the schemas embedded in
@@ -36,7 +40,7 @@ def check_message(topic, msg, log_time):
         raise ValueError(f"{topic}: empty SerialChunk")
 
 
-def main(path):
+def main(path, any_content=False):
     factory = DecoderFactory()
     counts = {}
     with open(path, "rb") as f:
@@ -54,7 +58,9 @@ def main(path):
                 if EXPECTED_SCHEMA.get(topic) != schema.name:
                     raise ValueError(f"{topic}: schema {schema.name}")
                 decoder = factory.decoder_for("protobuf", schema)
-                check_message(topic, decoder(message.data), message.log_time)
+                decoded = decoder(message.data)
+                if not any_content:
+                    check_message(topic, decoded, message.log_time)
             elif channel.message_encoding == "json":
                 obj = json.loads(message.data)
                 if topic == "/labels/occupancy" and not isinstance(obj.get("occupied"), bool):
@@ -68,7 +74,7 @@ def main(path):
 
 if __name__ == "__main__":
     try:
-        main(sys.argv[1])
+        main(sys.argv[1], "--any-content" in sys.argv[2:])
     except Exception as e:  # one line for the calling test
         print(f"read_all: {type(e).__name__}: {e}", file=sys.stderr)
         sys.exit(1)

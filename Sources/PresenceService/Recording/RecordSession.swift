@@ -1,0 +1,95 @@
+import Foundation
+import PresenceCore
+import PresenceRecording
+
+/// `presenced record`: the configured sources (a `[replay]` file until live
+/// capture exists) written to MCAP as they arrive, with the events the
+/// pipeline publishes on them. Crash-safe: a complete chunk reaches the disk
+/// (fsync) at least once a second, so `kill -9` or a power loss keeps every
+/// chunk but the open one; a full disk stops the recording with what was
+/// written kept.
+public struct RecordOptions: Sendable {
+    public var config: PresenceConfig
+    public var output: String
+    /// Sample time to record; nil records until stopped (or until a replay source ends).
+    public var duration: Int64?
+    /// Scene facts for the `presenced` metadata record.
+    public var scene = ""
+    public var room = ""
+
+    public init(config: PresenceConfig, output: String) {
+        self.config = config
+        self.output = output
+    }
+}
+
+public struct RecordSummary: Sendable {
+    public var seconds: Double
+    public var samples: [SensorKind: Int]
+    public var events: Int
+}
+
+public enum RecordSession {
+    /// How often the open chunk is written out, at the latest (wall clock).
+    static let flushInterval: UInt64 = 1_000_000_000
+
+    public static func run(_ options: RecordOptions, shouldStop: @escaping () -> Bool) throws -> RecordSummary {
+        let config = options.config
+        guard let replay = config.replay else {
+            throw ConfigError(file: config.sourcePath ?? "configuration", key: "replay",
+                              message: "expected a [replay] section: record takes its samples from a recording until live capture exists")
+        }
+        guard !FileManager.default.fileExists(atPath: options.output) else {
+            throw ReplayError(exitCode: .usage, description: "\(options.output) exists: recordings are never overwritten; choose another name")
+        }
+        let source = try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: config.configuredSensors)
+        let writer = try RecordingWriter(path: options.output, metadata: [
+            "scene": options.scene, "room": options.room,
+            "devices": source.sensors.sorted().map(\.rawValue).joined(separator: ","),
+            "source": replay.file, "recorded_by": "presenced \(Daemon.version)",
+        ], durable: true)
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: config.fusion.trackerParameters, expectedSensors: source.sensors),
+                                classifier: try config.classifier())
+
+        var summary = RecordSummary(seconds: 0, samples: [:], events: 0)
+        var first: Int64?, last: Int64 = 0
+        var events: [PresenceEvent] = []
+        var lastFlush = DispatchTime.now().uptimeNanoseconds
+        var writeFailure: Error?
+        /// Runs a write; a failure (a full disk) ends the recording.
+        func writing(_ body: () throws -> Void) -> Bool {
+            do { try body() } catch { writeFailure = error }
+            return writeFailure == nil
+        }
+        // Also called while the source waits for its next sample, so a quiet sensor still gets its data on disk.
+        func flushIfDue() -> Bool {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard writeFailure == nil, now - lastFlush >= flushInterval else { return writeFailure == nil }
+            lastFlush = now
+            return writing { try writer.flush() }
+        }
+        recording: while let (sample, _) = try source.next(shouldStop: { !flushIfDue() || shouldStop() }) {
+            guard writeFailure == nil else { break }
+            let start = first ?? sample.t
+            first = start
+            if let d = options.duration, sample.t - start >= d { break }
+            guard writing({ try writer.write(sample) }) else { break }
+            last = max(last, sample.t)
+            summary.samples[sample.sensor, default: 0] += 1
+            pipeline.ingest(sample, events: &events)
+            for e in events {
+                summary.events += 1
+                guard writing({ try writer.writeEvent(t: e.t, json: e.jsonLine(seq: UInt64(summary.events))) }) else { break recording }
+            }
+            events.removeAll(keepingCapacity: true)
+            _ = flushIfDue()
+        }
+        summary.seconds = Nanos.toSeconds(last - (first ?? last))
+        if writeFailure == nil { _ = writing { try writer.finish() } }
+        if let writeFailure {
+            throw ReplayError(exitCode: .ioError, description: "\(writeFailure); the recording stopped after \(String(format: "%.1f", summary.seconds)) s: "
+                + "every chunk written until then is kept (presenced repair \(options.output) completes the file when there is room)")
+        }
+        return summary
+    }
+}
