@@ -140,10 +140,13 @@ public enum ConfigLoader {
     }
 
     private static func readRecording(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Recording {
-        try r.allowOnly(["dir", "flight_recorder"])
+        try r.allowOnly(["dir", "flight_recorder", "clip_after", "max_clips"])
         var c = PresenceConfig.Recording()
         c.dir = try r.path("dir") ?? c.dir
-        c.flightRecorder = try r.duration("flight_recorder", max: 3600 * Nanos.perSecond) ?? c.flightRecorder
+        // A clip is held in memory whole: keep it to minutes (320x240 at 15 fps is about 1.2 MB a second).
+        c.flightRecorder = try r.duration("flight_recorder", max: 600 * Nanos.perSecond) ?? c.flightRecorder
+        c.clipAfter = try r.duration("clip_after", max: 600 * Nanos.perSecond) ?? c.clipAfter
+        c.maxClips = try r.int("max_clips", in: 1...100_000) ?? c.maxClips
         return c
     }
 

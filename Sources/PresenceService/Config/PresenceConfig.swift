@@ -53,7 +53,12 @@ public struct PresenceConfig: Sendable, Equatable {
 
     public struct Recording: Sendable, Equatable {
         public var dir = "/var/lib/presenced/clips"
+        /// History kept in memory for clips around occupancy changes; 0 = off.
         public var flightRecorder: Int64 = 0
+        /// How long a clip goes on after the change.
+        public var clipAfter: Int64 = 10 * Nanos.perSecond
+        /// Only the newest clips are kept.
+        public var maxClips = 100
     }
 
     public struct Log: Sendable, Equatable {

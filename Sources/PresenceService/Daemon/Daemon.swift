@@ -24,11 +24,16 @@ public enum Daemon {
         _ = try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: config.configuredSensors)
         let tracker = config.fusion.trackerParameters
         let configured = config.configuredSensors
+        let rec = config.recording
+        let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(
+            directory: rec.dir, maxClips: rec.maxClips,
+            metadata: ["source": replay.file, "recorded_by": "presenced \(version)"],
+            configFile: config.sourcePath ?? "configuration", logger: logger)) : nil
         let pipeline = PipelineService(
             makeSource: { try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: configured) },
             options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
             classifier: classifier,
-            hub: hub, metrics: metrics, logger: logger)
+            hub: hub, metrics: metrics, logger: logger, clips: clips)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),
             // A replay without loop ends; the daemon then ends too, cleanly.

@@ -16,17 +16,21 @@ public final class PipelineService: Service, Sendable {
     private let metrics: PresenceMetrics
     private let logger: Logger
     private let stop = Atomic<Bool>(false)
+    /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
+    private let clips: (history: Int64, after: Int64, writer: ClipWriter)?
 
     init(makeSource: @escaping @Sendable () throws -> ReplaySource,
          options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
          classifier: any OccupancyClassifier,
-         hub: EventHub, metrics: PresenceMetrics, logger: Logger) {
+         hub: EventHub, metrics: PresenceMetrics, logger: Logger,
+         clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil) {
         self.makeSource = makeSource
         self.options = options
         self.classifier = classifier
         self.hub = hub
         self.metrics = metrics
         self.logger = logger
+        self.clips = clips
     }
 
     public func run() async throws {
@@ -56,8 +60,15 @@ public final class PipelineService: Service, Sendable {
         pipeline.tickSink = { _ in ticks += 1 }
         var events: [PresenceEvent] = []
         var badRadarFrames = 0
+        let flightRecorder = clips.map { FlightRecorder(history: $0.history, after: $0.after) }
+        defer {
+            if let clip = flightRecorder?.finish() { clips?.writer.submit(clip) }
+            // Within the 2 s SIGTERM budget; a clip cut short stays readable.
+            clips?.writer.stop(timeout: 1)
+        }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
         while let (sample, lateness) = try source.next(shouldStop: shouldStop) {
+            if let clip = flightRecorder?.add(sample) { clips?.writer.submit(clip) }
             metrics.samples[sample.sensor]?.increment()
             metrics.captureDelay[sample.sensor]?.recordNanoseconds(Int64(lateness))
             let ticksBefore = ticks
@@ -72,7 +83,8 @@ public final class PipelineService: Service, Sendable {
             let state = pipeline.state
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.
-            hub.publish(events, state: state)
+            let lines = hub.publish(events, state: state)
+            flightRecorder?.add(events: events, lines: lines)
             if !events.isEmpty {
                 for e in events { log(e) }
                 events.removeAll(keepingCapacity: true)

@@ -45,12 +45,16 @@ public final class EventHub: Sendable {
     }
 
     /// Publishes events in order; `state` is the pipeline's state after them.
-    public func publish(_ events: [PresenceEvent], state: OccupancyState) {
+    /// Returns the lines sent (without newlines), for recorders that keep them.
+    @discardableResult
+    public func publish(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
         guarded.withLock { s in
             s.state = state
+            var lines: [String] = []
             for event in events {
                 s.seq += 1
-                let line = event.jsonLine(seq: s.seq) + "\n"
+                lines.append(event.jsonLine(seq: s.seq))
+                let line = lines[lines.count - 1] + "\n"
                 var slow: [ObjectIdentifier] = []
                 for (id, channel) in s.subscribers {
                     // Not writable means its outbound buffer passed the high-water mark: it is not reading.
@@ -66,6 +70,7 @@ public final class EventHub: Sendable {
                 }
                 if !slow.isEmpty { metrics?.subscribers.set(Int64(s.subscribers.count)) }
             }
+            return lines
         }
     }
 
