@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report fuzz recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -48,6 +48,11 @@ corpus: build
 report: corpus
 	$(BIN) eval $$(awk '!/^#/ && NF == 4 {print "Recordings/" $$1}' Recordings/scenes.tsv) \
 	  $$(git ls-files 'Recordings/*.mcap') --report out/report
+
+## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
+FUZZ_TIME ?= 600
+fuzz: deps
+	scripts/fuzz.sh mcap-reader $(FUZZ_TIME)
 
 ## recordings-real: convert the real data of ../shared/data into committed recordings (Recordings/README.md)
 recordings-real: venv

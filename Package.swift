@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "presenced", targets: ["presenced"]),
+        .executable(name: "presenced-fuzz", targets: ["presenced-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,6 +66,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Fuzz targets: libFuzzer entry with `make fuzz` (-DFUZZING), a corpus replayer otherwise (Fuzz/README.md).
+        .executableTarget(name: "presenced-fuzz", dependencies: ["PresenceRecording"], path: "Fuzz/Sources"),
 
         // Shared by the test targets: the binary, processes, the regression corpus.
         .target(name: "PresenceTestSupport", path: "Tests/PresenceTestSupport"),

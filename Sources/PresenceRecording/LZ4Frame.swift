@@ -5,7 +5,7 @@ import CLZ4
 enum LZ4Frame {
     /// Decompresses a frame that must expand to exactly `size` bytes.
     static func decompress(_ input: ArraySlice<UInt8>, size: Int) throws(RecordingError) -> [UInt8] {
-        guard size >= 0, size <= 1 << 31 else { throw .corrupt("chunk claims an uncompressed size of \(size) bytes") }
+        guard size >= 0, size <= MCAP.maxChunkSize else { throw .corrupt("chunk claims an uncompressed size of \(size) bytes") }
         var context: OpaquePointer?
         guard LZ4F_isError(LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))) == 0, let context else {
             throw .corrupt("lz4: cannot create a decompression context")

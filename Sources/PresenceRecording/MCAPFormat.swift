@@ -20,6 +20,10 @@ enum MCAP {
         case dataEnd = 0x0F
     }
 
+    /// The largest chunk (uncompressed) a reader accepts: far above what writers make (ours 1 MB, other
+    /// tools a few MB), low enough that a damaged or hostile header cannot make it allocate gigabytes.
+    static let maxChunkSize = 256 << 20
+
     /// opcode (1) + length (8) + summary_start (8) + summary_offset_start (8) + summary_crc (4)
     static let footerRecordLength = 1 + 8 + 20
 

@@ -91,7 +91,9 @@ final class MCAPReader {
             crc.update(try file.read(at: footerAt, count: 1 + 8 + 16))
             guard crc.value == summaryCRC else { throw .corrupt("summary CRC mismatch") }
         }
-        let end = summaryOffsetStart != 0 && summaryOffsetStart >= summaryStart ? Int(summaryOffsetStart - summaryStart) : summaryBytes.count
+        // Summary Offset records (if any) close the summary; an offset outside it is ignored.
+        let offsetsInside = summaryOffsetStart >= summaryStart && summaryOffsetStart - summaryStart <= UInt64(summaryBytes.count)
+        let end = summaryOffsetStart != 0 && offsetsInside ? Int(summaryOffsetStart - summaryStart) : summaryBytes.count
         var r = ByteReader(summaryBytes, to: end)
         var chunkIndexes: [MCAPChunkIndex] = []
         var metadataOffsets: [(UInt64, UInt64)] = []
@@ -214,7 +216,7 @@ final class MCAPReader {
     }
 
     private func decompressChunk(at offset: UInt64, length: UInt64) throws(RecordingError) -> (start: UInt64, bytes: [UInt8]) {
-        guard length <= 1 << 31 else { throw .corrupt("chunk of \(length) bytes") }
+        guard length <= UInt64(MCAP.maxChunkSize) + 1024 else { throw .corrupt("chunk record of \(length) bytes (at most \(MCAP.maxChunkSize >> 20) MB are accepted)") }
         var r = ByteReader(try file.read(at: offset, count: Int(length)))
         guard try r.u8() == MCAP.Opcode.chunk.rawValue else { throw .corrupt("chunk index points at another record") }
         _ = try r.u64()
@@ -223,7 +225,9 @@ final class MCAPReader {
         let uncompressedSize = try r.u64(), crc = try r.u32()
         let compression = try r.string()
         let compressed = try r.take(Int(min(try r.u64(), UInt64(r.remaining + 1))))
-        guard uncompressedSize <= 1 << 31 else { throw .corrupt("chunk claims \(uncompressedSize) uncompressed bytes") }
+        guard uncompressedSize <= UInt64(MCAP.maxChunkSize) else {
+            throw .corrupt("chunk claims \(uncompressedSize) uncompressed bytes (at most \(MCAP.maxChunkSize >> 20) MB are accepted)")
+        }
         let records: [UInt8]
         switch compression {
         case "": records = Array(compressed)

@@ -17,7 +17,13 @@ enum Zstd {
 
     /// Decompresses a frame that must expand to exactly `size` bytes.
     static func decompress(_ input: ArraySlice<UInt8>, size: Int) throws(RecordingError) -> [UInt8] {
-        guard size >= 0, size <= 1 << 31 else { throw .corrupt("chunk claims an uncompressed size of \(size) bytes") }
+        guard size >= 0, size <= MCAP.maxChunkSize else { throw .corrupt("chunk claims an uncompressed size of \(size) bytes") }
+        // The frame says how big it is: check before allocating what a damaged header claims.
+        let declared = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        if declared == ZSTD_CONTENTSIZE_ERROR { throw .corrupt("compressed chunk is damaged (not a zstd frame)") }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN, declared != UInt64(size) {
+            throw .corrupt("chunk header says \(size) uncompressed bytes, its zstd frame says \(declared)")
+        }
         var out = [UInt8](repeating: 0, count: size)
         let n = out.withUnsafeMutableBytes { dst in
             input.withUnsafeBytes { src in ZSTD_decompress(dst.baseAddress, size, src.baseAddress, src.count) }

@@ -6,12 +6,15 @@ public enum TestSupport {
     public static let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binary `swift build --build-tests` produced next to the test bundle.
-    public static var binary: String {
+    public static var binary: String { executable("presenced") }
+
+    /// A product of this package, as built for the tests.
+    public static func executable(_ name: String) -> String {
         for config in ["debug", "release"] {
-            let p = repoRoot.appendingPathComponent(".build/\(config)/presenced").path
+            let p = repoRoot.appendingPathComponent(".build/\(config)/\(name)").path
             if FileManager.default.isExecutableFile(atPath: p) { return p }
         }
-        return repoRoot.appendingPathComponent(".build/debug/presenced").path
+        return repoRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// The Python of the cross-check virtualenv (`make venv`).
