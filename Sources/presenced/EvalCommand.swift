@@ -16,24 +16,16 @@ struct Eval: AsyncParsableCommand {
     @Argument(help: "Labelled recordings (.mcap).")
     var files: [String]
 
-    @Option(help: "Configuration file (fusion and tracker settings; sensor sections narrow the modalities used).")
-    var config: String?
-
-    @Option(help: "Trained model file (overrides [fusion] model).")
-    var model: String?
+    @OptionGroup var pipeline: PipelineArguments
 
     @Option(help: "Directory for metrics.json and index.html (created if missing).")
     var report: String
 
-    @Flag(help: "Use what is readable before damage in a corrupt recording instead of stopping.")
-    var lenient = false
-
     func run() async throws {
         try await exitingOnError {
             var options = EvaluationOptions(files: files, reportDir: report)
-            if let config { options.config = try ConfigLoader.load(path: config) }
-            if let model { options.config.fusion.model = model }
-            options.lenient = lenient
+            options.config = try pipeline.loadConfig()
+            options.lenient = pipeline.lenient
             let evaluation = try EvaluationRun.run(options, warn: { printError("presenced: warning: \($0)") })
             print(TextSummary.table(evaluation))
             print("report: \((report as NSString).appendingPathComponent("index.html"))")

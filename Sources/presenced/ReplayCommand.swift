@@ -10,8 +10,7 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "Recordings (.mcap), replayed in the order given.")
     var files: [String]
 
-    @Option(help: "Configuration file (fusion and tracker settings; sensor sections narrow the modalities used).")
-    var config: String?
+    @OptionGroup var pipeline: PipelineArguments
 
     @Option(help: "Pace: 'max' (default) or a multiple of real time such as 1 or 10.")
     var speed = "max"
@@ -22,9 +21,6 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Write every tick's features, scores and state as CSV.")
     var features: String?
 
-    @Flag(help: "Replay what is readable before damage in a corrupt recording instead of stopping.")
-    var lenient = false
-
     func validate() throws {
         guard speed == "max" || (Double(speed).map { $0 > 0 && $0.isFinite } ?? false) else {
             throw ValidationError("--speed takes 'max' or a positive number, got '\(speed)'")
@@ -34,11 +30,11 @@ struct Replay: AsyncParsableCommand {
     func run() async throws {
         try await exitingOnError {
             var options = ReplayOptions(files: files)
-            if let config { options.config = try ConfigLoader.load(path: config) }
+            options.config = try pipeline.loadConfig()
             options.speed = speed == "max" ? nil : Double(speed)
             options.dumpMasksDir = dumpMasks
             options.featuresCSV = features
-            options.lenient = lenient
+            options.lenient = pipeline.lenient
             let out = LineWriter(handle: .standardOutput)
             defer { out.flush() }
             try PresenceService.Replay.run(options, emit: { out.write($0) }, warn: { printError("presenced: warning: \($0)") })
