@@ -29,20 +29,20 @@ public struct HTMLReport {
         <title>presenced evaluation</title>
         <style>\(Self.css)</style></head><body>
         <h1>How well did presenced tell whether someone was in the room?</h1>
-        <p class="lead">\(HTMLText.count(o.recordings, "recording")), \(HTMLText.duration(labelled)) of labelled time
-        (\(HTMLText.duration(o.occupiedSeconds)) with someone there, \(HTMLText.duration(o.emptySeconds)) empty).
-        Model: <code>\(HTMLText.escape(evaluation.settings.model))</code>; the room stays “occupied” for
-        \(HTMLText.seconds(evaluation.settings.holdSeconds)) after the last sign of a person (the hold), and that time after
+        <p class="lead">\(ReportText.count(o.recordings, "recording")), \(ReportText.duration(labelled)) of labelled time
+        (\(ReportText.duration(o.occupiedSeconds)) with someone there, \(ReportText.duration(o.emptySeconds)) empty).
+        Model: <code>\(ReportText.escape(evaluation.settings.model))</code>; the room stays “occupied” for
+        \(ReportText.seconds(evaluation.settings.holdSeconds)) after the last sign of a person (the hold), and that time after
         someone leaves is not counted as a mistake.</p>
         <ul class="findings">
         """
         for f in findings() { h += "<li class=\"\(f.good ? "good" : "bad")\"><span class=\"mark\">\(f.good ? "✔" : "✘")</span> \(f.html)</li>" }
         h += "</ul>"
-        h += "<p class=\"small\">For engineers: per-tick precision \(HTMLText.ratio(o.ticks.precision)), recall \(HTMLText.ratio(o.ticks.recall)), F1 \(HTMLText.ratio(o.ticks.f1)) over \(o.ticks.total) ticks of \(HTMLText.seconds(evaluation.settings.tickSeconds)); thresholds on \(HTMLText.fixed(evaluation.settings.onThreshold, 2)), off \(HTMLText.fixed(evaluation.settings.offThreshold, 2)). All figures are also in <code>metrics.json</code>.</p>"
+        h += "<p class=\"small\">For engineers: per-tick precision \(ReportText.ratio(o.ticks.precision)), recall \(ReportText.ratio(o.ticks.recall)), F1 \(ReportText.ratio(o.ticks.f1)) over \(o.ticks.total) ticks of \(ReportText.seconds(evaluation.settings.tickSeconds)); thresholds on \(ReportText.fixed(evaluation.settings.onThreshold, 2)), off \(ReportText.fixed(evaluation.settings.offThreshold, 2)). All figures are also in <code>metrics.json</code>.</p>"
         h += recordingTable() + conditionTable() + modalityTable() + legend()
         for (trace, r) in zip(traces, evaluation.recordings) {
-            h += "<section><h3 id=\"\(anchor(trace.name))\">\(HTMLText.escape(trace.name))</h3>"
-            h += "<p class=\"small\">\(HTMLText.escape(trace.path)) · \(verdict(r.score))</p>"
+            h += "<section><h3 id=\"\(anchor(trace.name))\">\(ReportText.escape(trace.name))</h3>"
+            h += "<p class=\"small\">\(ReportText.escape(trace.path)) · \(verdict(r.score))</p>"
             h += TimelineSVG(trace: trace, settings: evaluation.settings, tickPeriod: tickPeriod).render()
             h += "</section>"
         }
@@ -58,30 +58,30 @@ public struct HTMLReport {
         var out: [Finding] = []
         if let accuracy = o.ticks.accuracy {
             out.append(Finding(good: accuracy >= Self.goodAccuracy,
-                               html: "presenced was right <b>\(HTMLText.percent(accuracy))</b> of the time (checked every \(HTMLText.seconds(evaluation.settings.tickSeconds)))."))
+                               html: "presenced was right <b>\(ReportText.percent(accuracy))</b> of the time (checked every \(ReportText.seconds(evaluation.settings.tickSeconds)))."))
         }
         let entries = o.entryLatency.count + o.missedEntries
         if entries > 0 {
             var text = "It noticed <b>\(o.entryLatency.count) of \(entries)</b> arrivals"
             if let median = o.entryLatency.median, let p95 = o.entryLatency.p95 {
-                text += "; half of them within <b>\(HTMLText.seconds(median))</b>, 95 % within \(HTMLText.seconds(p95))"
+                text += "; half of them within <b>\(ReportText.seconds(median))</b>, 95 % within \(ReportText.seconds(p95))"
             }
             text += "."
             if o.missedEntries > 0 { text += " Missed: " + listing(\.missedEntries) + "." }
             out.append(Finding(good: o.missedEntries == 0 && (o.entryLatency.median ?? .infinity) < Self.goodEntryMedian, html: text))
         }
-        var alarms = "It raised <b>\(HTMLText.count(o.falseAlarms, "false alarm"))</b> in \(HTMLText.duration(o.emptySeconds)) of empty room"
-        if let rate = o.falseAlarmsPerEmptyHour, o.falseAlarms > 0 { alarms += " (\(HTMLText.fixed(rate, 1)) per hour)" }
+        var alarms = "It raised <b>\(ReportText.count(o.falseAlarms, "false alarm"))</b> in \(ReportText.duration(o.emptySeconds)) of empty room"
+        if let rate = o.falseAlarmsPerEmptyHour, o.falseAlarms > 0 { alarms += " (\(ReportText.fixed(rate, 1)) per hour)" }
         alarms += o.falseAlarms > 0 ? ": " + listing(\.falseAlarms) + "." : "."
         out.append(Finding(good: o.falseAlarms == 0, html: alarms))
-        var vacancies = "It said the room was empty while someone was there <b>\(HTMLText.count(o.falseVacancies, "time"))</b>"
+        var vacancies = "It said the room was empty while someone was there <b>\(ReportText.count(o.falseVacancies, "time"))</b>"
         vacancies += o.falseVacancies > 0 ? ": " + listing(\.falseVacancies) + "." : "."
         out.append(Finding(good: o.falseVacancies == 0, html: vacancies))
         let exits = o.exitLatency.count + o.unclearedExits
         if exits > 0 {
-            var text = "After people left, it reported the room empty \(HTMLText.count(o.exitLatency.count, "time")) of \(exits)"
+            var text = "After people left, it reported the room empty \(ReportText.count(o.exitLatency.count, "time")) of \(exits)"
             if let median = o.exitLatency.median {
-                text += ", typically <b>\(HTMLText.seconds(median))</b> later (the hold is \(HTMLText.seconds(evaluation.settings.holdSeconds)))"
+                text += ", typically <b>\(ReportText.seconds(median))</b> later (the hold is \(ReportText.seconds(evaluation.settings.holdSeconds)))"
             }
             text += "."
             if o.unclearedExits > 0 { text += " Never cleared: " + listing(\.unclearedExits) + "." }
@@ -98,9 +98,9 @@ public struct HTMLReport {
             let t = r.score[keyPath: times]
             total += t.count
             guard shown < 8 else { continue }
-            let when = t.prefix(8 - shown).map { HTMLText.seconds($0) }.joined(separator: ", ")
+            let when = t.prefix(8 - shown).map { ReportText.seconds($0) }.joined(separator: ", ")
             shown += min(t.count, 8 - shown)
-            parts.append("<a href=\"#\(anchor(r.score.name))\">\(HTMLText.escape(r.score.name))</a> at \(when)")
+            parts.append("<a href=\"#\(anchor(r.score.name))\">\(ReportText.escape(r.score.name))</a> at \(when)")
         }
         return parts.joined(separator: "; ") + (total > shown ? " and \(total - shown) more" : "")
     }
@@ -112,9 +112,9 @@ public struct HTMLReport {
         for r in evaluation.recordings {
             let s = r.score, t = r.totals
             let entries = s.entryLatencies.count + s.missedEntries.count
-            h += "<tr class=\"\(isClean(s) ? "" : "problem")\"><td><a href=\"#\(anchor(s.name))\">\(HTMLText.escape(s.name))</a></td>"
-            h += "<td>\(HTMLText.duration(s.emptySeconds + s.occupiedSeconds))</td><td>\(HTMLText.percent(s.ticks.accuracy))</td><td>\(HTMLText.ratio(s.ticks.f1))</td>"
-            h += "<td>\(entries == 0 ? "–" : "\(s.entryLatencies.count) of \(entries)")</td><td>\(HTMLText.seconds(t.entryLatency.median))</td>"
+            h += "<tr class=\"\(isClean(s) ? "" : "problem")\"><td><a href=\"#\(anchor(s.name))\">\(ReportText.escape(s.name))</a></td>"
+            h += "<td>\(ReportText.duration(s.emptySeconds + s.occupiedSeconds))</td><td>\(ReportText.percent(s.ticks.accuracy))</td><td>\(ReportText.ratio(s.ticks.f1))</td>"
+            h += "<td>\(entries == 0 ? "–" : "\(s.entryLatencies.count) of \(entries)")</td><td>\(ReportText.seconds(t.entryLatency.median))</td>"
             h += "<td>\(s.falseAlarms.count)</td><td>\(s.falseVacancies.count)</td><td>\(verdict(s))</td></tr>"
         }
         return h + "</table>"
@@ -126,8 +126,8 @@ public struct HTMLReport {
         for (name, c) in evaluation.conditions.sorted(by: { $0.key < $1.key }) {
             let seconds = Double(c.total) * evaluation.settings.tickSeconds
             let occupied = Double(c.truePositives + c.falseNegatives) / Double(max(c.total, 1))
-            h += "<tr class=\"\((c.accuracy ?? 1) < Self.goodAccuracy ? "problem" : "")\"><td>\(HTMLText.escape(name))</td><td>\(HTMLText.duration(seconds))</td>"
-            h += "<td>\(HTMLText.percent(occupied))</td><td>\(HTMLText.percent(c.accuracy))</td><td>\(HTMLText.ratio(c.precision))</td><td>\(HTMLText.ratio(c.recall))</td><td>\(HTMLText.ratio(c.f1))</td></tr>"
+            h += "<tr class=\"\((c.accuracy ?? 1) < Self.goodAccuracy ? "problem" : "")\"><td>\(ReportText.escape(name))</td><td>\(ReportText.duration(seconds))</td>"
+            h += "<td>\(ReportText.percent(occupied))</td><td>\(ReportText.percent(c.accuracy))</td><td>\(ReportText.ratio(c.precision))</td><td>\(ReportText.ratio(c.recall))</td><td>\(ReportText.ratio(c.f1))</td></tr>"
         }
         return h + "</table>"
     }
@@ -138,8 +138,8 @@ public struct HTMLReport {
         for sensor in SensorKind.allCases {
             guard let c = evaluation.modalities[sensor.rawValue] else { continue }
             h += "<tr><td><span class=\"swatch\" style=\"background:\(TimelineSVG.colors[sensor]!)\"></span>\(sensor.rawValue)</td>"
-            h += "<td>\(HTMLText.duration(Double(c.total) * evaluation.settings.tickSeconds))</td><td>\(HTMLText.percent(c.accuracy))</td>"
-            h += "<td>\(HTMLText.ratio(c.precision))</td><td>\(HTMLText.ratio(c.recall))</td><td>\(HTMLText.ratio(c.f1))</td></tr>"
+            h += "<td>\(ReportText.duration(Double(c.total) * evaluation.settings.tickSeconds))</td><td>\(ReportText.percent(c.accuracy))</td>"
+            h += "<td>\(ReportText.ratio(c.precision))</td><td>\(ReportText.ratio(c.recall))</td><td>\(ReportText.ratio(c.f1))</td></tr>"
         }
         return h + "</table>"
     }
@@ -166,7 +166,7 @@ public struct HTMLReport {
     private func verdict(_ s: RecordingScore) -> String {
         guard s.ticks.total > 0 else { return "no labels: not scored" }
         var problems: [String] = []
-        func at(_ v: [Double]) -> String { v.prefix(4).map { HTMLText.seconds($0) }.joined(separator: ", ") + (v.count > 4 ? "…" : "") }
+        func at(_ v: [Double]) -> String { v.prefix(4).map { ReportText.seconds($0) }.joined(separator: ", ") + (v.count > 4 ? "…" : "") }
         if !s.falseAlarms.isEmpty { problems.append("false alarm at \(at(s.falseAlarms))") }
         if !s.missedEntries.isEmpty { problems.append("missed the arrival at \(at(s.missedEntries))") }
         if !s.falseVacancies.isEmpty { problems.append("said empty at \(at(s.falseVacancies)) while someone was there") }

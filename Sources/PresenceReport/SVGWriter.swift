@@ -40,17 +40,17 @@ struct SVGWriter {
     mutating func text(_ s: String, x: Double, y: Double, size: Double, fill: String, anchor: String = "start") {
         body += "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" fill=\"\(fill)\""
         if anchor != "start" { body += " text-anchor=\"\(anchor)\"" }
-        body += ">\(HTMLText.escape(s))</text>"
+        body += ">\(ReportText.escape(s))</text>"
     }
 
     func finish(width: Double, height: Double, title: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"100%\" aria-label=\"\(HTMLText.escape(title))\">\(body)</svg>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"100%\" aria-label=\"\(ReportText.escape(title))\">\(body)</svg>"
     }
 
     /// Ends the open `element`; a title becomes its tooltip.
     private mutating func close(_ element: String, _ title: String?) {
-        if let title { body += "><title>\(HTMLText.escape(title))</title></\(element)>" } else { body += "/>" }
+        if let title { body += "><title>\(ReportText.escape(title))</title></\(element)>" } else { body += "/>" }
     }
 
-    private func n(_ v: Double) -> String { HTMLText.fixed(v, 1) }
+    private func n(_ v: Double) -> String { ReportText.fixed(v, 1) }
 }

@@ -17,17 +17,17 @@ public enum TextSummary {
         out.append(line(widths.map { String(repeating: "-", count: $0) }))
         out.append(line(rows.last!))
         var rates: [String] = []
-        if let r = e.overall.falseAlarmsPerEmptyHour { rates.append("false alarms per hour of empty room: \(HTMLText.fixed(r, 2))") }
-        if let p95 = e.overall.entryLatency.p95 { rates.append("arrival delay p95: \(HTMLText.seconds(p95))") }
-        if let m = e.overall.exitLatency.median { rates.append("exit delay median: \(HTMLText.seconds(m)) (hold \(HTMLText.seconds(e.settings.holdSeconds)))") }
+        if let r = e.overall.falseAlarmsPerEmptyHour { rates.append("false alarms per hour of empty room: \(ReportText.fixed(r, 2))") }
+        if let p95 = e.overall.entryLatency.p95 { rates.append("arrival delay p95: \(ReportText.seconds(p95))") }
+        if let m = e.overall.exitLatency.median { rates.append("exit delay median: \(ReportText.seconds(m)) (hold \(ReportText.seconds(e.settings.holdSeconds)))") }
         return (out + rates).joined(separator: "\n")
     }
 
     private static func row(_ name: String, _ t: Evaluation.Totals) -> [String] {
         let arrivals = t.entryLatency.count + t.missedEntries
-        return [name, HTMLText.duration(t.emptySeconds + t.occupiedSeconds), HTMLText.percent(t.ticks.accuracy),
-                HTMLText.ratio(t.ticks.precision), HTMLText.ratio(t.ticks.recall), HTMLText.ratio(t.ticks.f1),
-                arrivals == 0 ? "–" : "\(t.entryLatency.count)/\(arrivals)", HTMLText.seconds(t.entryLatency.median),
+        return [name, ReportText.duration(t.emptySeconds + t.occupiedSeconds), ReportText.percent(t.ticks.accuracy),
+                ReportText.ratio(t.ticks.precision), ReportText.ratio(t.ticks.recall), ReportText.ratio(t.ticks.f1),
+                arrivals == 0 ? "–" : "\(t.entryLatency.count)/\(arrivals)", ReportText.seconds(t.entryLatency.median),
                 String(t.falseAlarms), String(t.falseVacancies)]
     }
 }

@@ -76,7 +76,7 @@ struct TimelineSVG {
         svg.rect(x: Self.leftMargin, y: chartTop, width: plotWidth, height: chartHeight, fill: "#ffffff", stroke: "#d1d5db")
         for (p, name) in [(settings.onThreshold, "on"), (settings.offThreshold, "off")] {
             svg.line(x1: Self.leftMargin, y1: cy(p), x2: Self.leftMargin + plotWidth, y2: cy(p), stroke: "#9ca3af", dash: true)
-            svg.text("\(name) \(HTMLText.fixed(p, 2))", x: Self.leftMargin - 44, y: cy(p) + 4, size: 10, fill: "#6b7280")
+            svg.text("\(name) \(ReportText.fixed(p, 2))", x: Self.leftMargin - 44, y: cy(p) + 4, size: 10, fill: "#6b7280")
         }
         for sensor in SensorKind.allCases {
             let points = trace.ticks.map { t in t.sources[sensor].map { (x(t.t), cy($0)) } }
@@ -104,7 +104,7 @@ struct TimelineSVG {
     static let missed = "#f59e0b"
     static let notCounted = "#e5e7eb"
 
-    private func seconds(_ t: Int64) -> String { HTMLText.seconds(Nanos.toSeconds(t - origin)) }
+    private func seconds(_ t: Int64) -> String { ReportText.seconds(Nanos.toSeconds(t - origin)) }
 
     private func rowLabel(_ svg: inout SVGWriter, _ text: String, y: Double) {
         svg.text(text, x: 4, y: y, size: 11, fill: "#374151")

@@ -1,5 +1,5 @@
-/// Text helpers for the report: escaping and numbers in words a non-engineer reads.
-enum HTMLText {
+/// Text for people, in the HTML report and the terminal table: numbers in words a non-engineer reads, and HTML escaping.
+enum ReportText {
     static func escape(_ s: String) -> String {
         var o = ""
         o.reserveCapacity(s.utf8.count)
