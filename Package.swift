@@ -33,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
+        // V4L2 ioctls through libv4l2, termios2, eventfd: what Swift cannot call directly.
+        .target(name: "CShims", linkerSettings: [.linkedLibrary("v4l2")]),
+
         .target(name: "PresenceCore"),
         .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
         .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
@@ -45,10 +48,12 @@ let package = Package(
             exclude: ["Schemas/README.md", "Schemas/proto"],
             swiftSettings: hotKernels
         ),
+        // Live capture: camera, microphone and radar threads, reconnect with backoff, rings.
+        .target(name: "PresenceCapture", dependencies: ["PresenceCore", "PresenceRadar", "CShims", "CALSA"]),
         .target(
             name: "PresenceService",
             dependencies: [
-                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording", "PresenceReport",
+                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording", "PresenceReport", "PresenceCapture",
                 "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -71,11 +76,12 @@ let package = Package(
         .executableTarget(name: "presenced-fuzz", dependencies: ["PresenceRecording"], path: "Fuzz/Sources"),
 
         // Shared by the test targets: the binary, processes, the regression corpus.
-        .target(name: "PresenceTestSupport", path: "Tests/PresenceTestSupport"),
+        .target(name: "PresenceTestSupport", dependencies: ["PresenceRadar", "CShims"], path: "Tests/PresenceTestSupport"),
         .testTarget(name: "PresenceCoreTests", dependencies: ["PresenceCore"]),
         .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
+        .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport"]),
         .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",

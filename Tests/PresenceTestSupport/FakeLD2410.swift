@@ -1,0 +1,154 @@
+import CShims
+import Foundation
+import PresenceCore
+import PresenceRadar
+
+/// An HLK-LD2410 played on the master side of a real pseudo-terminal: the code
+/// under test opens `path` as its serial port. It answers the configuration
+/// commands (or refuses engineering mode), streams report frames, and can split
+/// frames across writes, insert garbage, pause, or hang up.
+public final class FakeLD2410: @unchecked Sendable {
+    public struct Behaviour: Sendable {
+        /// Acknowledge engineering mode with success; false answers with a failure status.
+        public var acceptEngineeringMode = true
+        /// Answer commands at all (false: a sensor that ignores them).
+        public var answersCommands = true
+        /// Frames per second while streaming.
+        public var framesPerSecond = 50.0
+        public init() {}
+    }
+
+    public let path: String
+    private let master: Int32
+    private let behaviour: Behaviour
+    private let lock = NSLock()
+    private var engineering = false
+    private var paused = false
+    private var stopped = false
+    private var garbageNext = false
+    private var splitNext = false
+    private var written: [UInt8] = []
+    private var thread: Thread?
+    /// Commands received, by command word.
+    public private(set) var commands: [UInt16] = []
+
+    public init(behaviour: Behaviour = Behaviour()) throws {
+        self.behaviour = behaviour
+        var name = [CChar](repeating: 0, count: 128)
+        master = cshim_pty_open(&name, name.count)
+        guard master >= 0 else { throw TestFailure("no pseudo-terminal: \(String(cString: strerror(-master)))") }
+        path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Raw on the master side too, so that frames pass through byte for byte.
+        var t = termios()
+        tcgetattr(master, &t)
+        cfmakeraw(&t)
+        tcsetattr(master, TCSANOW, &t)
+        let flags = fcntl(master, F_GETFL)
+        _ = fcntl(master, F_SETFL, flags | O_NONBLOCK)
+        let thread = Thread { [self] in run() }
+        thread.name = "fake-ld2410"
+        self.thread = thread
+        thread.start()
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        lock.withLock { stopped = true }
+        while thread?.isFinished == false { usleep(1000) }
+        close(master)
+    }
+
+    /// Stops streaming (a sensor that went quiet) or resumes.
+    public func setPaused(_ p: Bool) { lock.withLock { paused = p } }
+    /// The next frame goes out in two writes, with a gap between.
+    public func splitNextFrame() { lock.withLock { splitNext = true } }
+    /// Line noise before the next frame.
+    public func garbageBeforeNextFrame() { lock.withLock { garbageNext = true } }
+    /// Whether the sensor was switched to engineering mode.
+    public var inEngineeringMode: Bool { lock.withLock { engineering } }
+    /// Every byte streamed so far (reports and garbage; not acknowledgements).
+    public var streamedBytes: [UInt8] { lock.withLock { written } }
+
+    /// The report the fake sends: a person 1.5 m away, energies depending on the frame number.
+    public static func report(_ n: Int, engineering: Bool) -> LD2410Report {
+        var r = LD2410Report(targetState: 3, movingDistanceCm: 150, movingEnergy: UInt8(40 + n % 20),
+                             stillDistanceCm: 150, stillEnergy: UInt8(50 + n % 10), detectionDistanceCm: 150)
+        if engineering {
+            r.movingGateEnergies = (0..<9).map { UInt8(($0 * 7 + n) % 100) }
+            r.stillGateEnergies = (0..<9).map { UInt8(($0 * 5 + n) % 100) }
+            r.lightLevel = 80
+            r.outPin = 1
+        }
+        return r
+    }
+
+    private func run() {
+        var pending: [UInt8] = []
+        var inbox = [UInt8](repeating: 0, count: 256)
+        var frame = 0
+        var nextFrame = Date()
+        while !lock.withLock({ stopped }) {
+            // Commands from the code under test.
+            let n = read(master, &inbox, inbox.count)
+            if n > 0 {
+                pending += inbox[0..<n]
+                for word in Self.commandWords(&pending) { answer(word) }
+            }
+            guard Date() >= nextFrame else {
+                usleep(2000)
+                continue
+            }
+            nextFrame = Date().addingTimeInterval(1 / behaviour.framesPerSecond)
+            let (isPaused, garbage, split, eng) = lock.withLock { () -> (Bool, Bool, Bool, Bool) in
+                defer { garbageNext = false; splitNext = false }
+                return (paused, garbageNext, splitNext, engineering)
+            }
+            guard !isPaused else { continue }
+            if garbage { send([0x00, 0xF4, 0x13, 0xFF, 0xAA, 0x55, 0xF4, 0xF3], stream: true) }
+            let bytes = LD2410Encoder.report(Self.report(frame, engineering: eng))
+            frame += 1
+            if split {
+                send(Array(bytes[..<7]), stream: true)
+                usleep(30_000)
+                send(Array(bytes[7...]), stream: true)
+            } else {
+                send(bytes, stream: true)
+            }
+        }
+    }
+
+    /// Takes the complete command frames (`FD FC FB FA`, length, command word, value, `04 03 02 01`) off `bytes`.
+    static func commandWords(_ bytes: inout [UInt8]) -> [UInt16] {
+        var words: [UInt16] = []
+        while let h = bytes.indices.first(where: { bytes.count - $0 >= 4 && Array(bytes[$0..<$0 + 4]) == [0xFD, 0xFC, 0xFB, 0xFA] }) {
+            guard bytes.count - h >= 6 else { break }
+            let length = Int(bytes[h + 4]) | Int(bytes[h + 5]) << 8
+            guard bytes.count - h >= 6 + length + 4 else { break }
+            if length >= 2 { words.append(UInt16(bytes[h + 6]) | UInt16(bytes[h + 7]) << 8) }
+            bytes.removeFirst(h + 6 + length + 4)
+        }
+        return words
+    }
+
+    private func answer(_ word: UInt16) {
+        lock.withLock { commands.append(word) }
+        guard behaviour.answersCommands, let command = LD2410Encoder.Command(rawValue: word) else { return }
+        var success = true
+        if command == .engineeringModeOn {
+            success = behaviour.acceptEngineeringMode
+            if success { lock.withLock { engineering = true } }
+        }
+        let payload: [UInt8] = command == .enableConfiguration ? [0x01, 0x00, 0x40, 0x00] : []
+        send(LD2410Encoder.ack(for: command, success: success, payload: payload), stream: false)
+    }
+
+    private func send(_ bytes: [UInt8], stream: Bool) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(master, $0.baseAddress! + done, bytes.count - done) }
+            if n > 0 { done += n } else if errno == EAGAIN || errno == EINTR { usleep(1000) } else { return }
+        }
+        if stream { lock.withLock { written += bytes } }
+    }
+}
