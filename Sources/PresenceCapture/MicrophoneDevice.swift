@@ -19,6 +19,7 @@ public final class MicrophoneDevice: CaptureDevice {
     private let clock: CaptureClock
     private var pcm: OpaquePointer?
     private var buffer: [Int16] = []
+    private var chunks = RecycledBuffers<Int16>(slots: 8, zero: 0)
 
     public init(name: String, rate: Int, clock: CaptureClock) {
         self.name = name
@@ -79,7 +80,10 @@ public final class MicrophoneDevice: CaptureDevice {
         var queued: snd_pcm_sframes_t = 0
         if snd_pcm_delay(pcm, &queued) < 0 { queued = 0 }
         let age = Int64(Int(queued) + frames) * Nanos.perSecond / Int64(rate)
-        let chunk = AudioChunk(sampleRate: rate, samples: Array(buffer[0..<frames]))
+        let samples = buffer.withUnsafeBufferPointer { read in
+            chunks.fill(count: frames) { _ = $0.update(fromContentsOf: UnsafeBufferPointer(rebasing: read[0..<frames])) }
+        }
+        let chunk = AudioChunk(sampleRate: rate, samples: samples)
         emit(Sample(t: clock.now() - age, payload: .audio(chunk)))
     }
 

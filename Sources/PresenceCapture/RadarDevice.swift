@@ -20,6 +20,7 @@ public final class RadarDevice: CaptureDevice {
     private let clock: CaptureClock
     private var fd: Int32 = -1
     private var buffer = [UInt8](repeating: 0, count: 1024)
+    private var chunks = RecycledBuffers<UInt8>(slots: 8, zero: 0)
     /// How long to wait for each acknowledgement at start.
     static let ackTimeoutMs: Int64 = 1000
 
@@ -65,7 +66,10 @@ public final class RadarDevice: CaptureDevice {
         }
         // A tty whose other end went away reads 0 bytes (a pty) or fails with EIO (a USB adapter pulled out).
         guard n > 0 else { throw CaptureError("read \(path): the device hung up") }
-        let chunk = SerialChunk(model: model, device: path, bytes: Array(buffer[0..<n]))
+        let bytes = buffer.withUnsafeBufferPointer { read in
+            chunks.fill(count: n) { _ = $0.update(fromContentsOf: UnsafeBufferPointer(rebasing: read[0..<n])) }
+        }
+        let chunk = SerialChunk(model: model, device: path, bytes: bytes)
         emit(Sample(t: clock.now(), payload: .serial(chunk)))
     }
 
