@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import PresenceCore
+import Synchronization
 
 /// A V4L2 camera through libv4l2: opened by path (or a /dev/v4l/by-id link),
 /// size and rate from the configuration, mmap streaming with 4 buffers, poll
@@ -15,6 +16,11 @@ public final class CameraDevice: CaptureDevice {
     public private(set) var width = 0
     public private(set) var height = 0
     public private(set) var pixelFormat: UInt32 = 0
+
+    /// Frames the driver skipped (gaps in its sequence numbers), read from other threads for metrics.
+    public var skippedFrames: Int { skipped.load(ordering: .relaxed) }
+    private let skipped = Atomic<Int>(0)
+    private var lastSequence: UInt32?
 
     private let clock: CaptureClock
     private var fd: Int32 = -1
@@ -146,6 +152,8 @@ public final class CameraDevice: CaptureDevice {
         guard r >= 0 else { throw .system("VIDIOC_DQBUF on \(path)", -r) }
         defer { _ = cshim_v4l2_ioctl(fd, cshim_VIDIOC_QBUF, &buf) }
         guard Int(buf.index) < mapped.count else { return }
+        if let last = lastSequence, buf.sequence > last &+ 1 { skipped.add(Int(buf.sequence - last - 1), ordering: .relaxed) }
+        lastSequence = buf.sequence
         // A buffer the driver marked as damaged (flag ERROR) is requeued, not used.
         guard buf.flags & 0x0040 == 0 else { return }
         let timestamp = Int64(buf.timestamp.tv_sec) * Nanos.perSecond + Int64(buf.timestamp.tv_usec) * 1000
@@ -168,6 +176,7 @@ public final class CameraDevice: CaptureDevice {
             _ = cshim_v4l2_close(fd)
         }
         mapped.removeAll()
+        lastSequence = nil
         fd = -1
     }
 

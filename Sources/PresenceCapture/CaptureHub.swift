@@ -12,6 +12,8 @@ public final class CaptureHub: @unchecked Sendable {
         case lost(SensorKind, reason: String, t: Int64)
         /// The device delivers data again after being lost.
         case reconnected(SensorKind, t: Int64)
+        /// Worth a log line: a fallback taken at open.
+        case notice(SensorKind, String)
     }
 
     public let capacity: Int

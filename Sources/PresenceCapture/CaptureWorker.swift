@@ -10,6 +10,12 @@ public protocol CaptureDevice: AnyObject {
     func read(timeoutMs: Int32, emit: (Sample) -> Void) throws(CaptureError)
     /// Releases the device; safe to call when it is not open.
     func close()
+    /// Something worth saying after a successful open (a fallback taken), or nil.
+    var openNotice: String? { get }
+}
+
+extension CaptureDevice {
+    public var openNotice: String? { nil }
 }
 
 /// Runs one device on a named thread doing blocking I/O (DESIGN.md §8): opens
@@ -95,6 +101,7 @@ public final class CaptureWorker: @unchecked Sendable {
         while !shouldStop {
             do throws(CaptureError) {
                 try device.open()
+                if let notice = device.openNotice { hub.report(.notice(device.sensor, notice)) }
                 var lastData = CaptureClock.monotonic()
                 while !shouldStop {
                     var got = false

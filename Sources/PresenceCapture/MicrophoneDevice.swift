@@ -1,6 +1,7 @@
 import CALSA
 import Glibc
 import PresenceCore
+import Synchronization
 
 /// An ALSA capture device: 16-bit mono at the configured rate in periods of
 /// about 20 ms. A device whose hardware differs is reached through ALSA's
@@ -13,7 +14,9 @@ public final class MicrophoneDevice: CaptureDevice {
     public let requestedRate: Int
     /// The rate the device agreed to (may differ slightly from the request without `plug`).
     public private(set) var rate: Int
-    public private(set) var overruns = 0
+    /// Overruns recovered so far (read from other threads for metrics).
+    public var overruns: Int { overrunCount.load(ordering: .relaxed) }
+    private let overrunCount = Atomic<Int>(0)
     public private(set) var periodFrames = 0
 
     private let clock: CaptureClock
@@ -89,7 +92,7 @@ public final class MicrophoneDevice: CaptureDevice {
 
     /// An overrun (the pipeline or the system was late) is recovered and counted; anything else fails the device.
     private func recover(_ pcm: OpaquePointer, _ error: Int32) throws(CaptureError) {
-        if error == -EPIPE { overruns += 1 }
+        if error == -EPIPE { overrunCount.add(1, ordering: .relaxed) }
         let r = snd_pcm_recover(pcm, error, 1)
         guard r >= 0 else { throw Self.alsa("read \(name)", error) }
         // After an overrun the stream must be started again.

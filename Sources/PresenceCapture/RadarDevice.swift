@@ -17,6 +17,10 @@ public final class RadarDevice: CaptureDevice {
     /// Why engineering mode was not used, for the log; nil when it was (or for an LD2450).
     public private(set) var fallbackReason: String?
 
+    public var openNotice: String? {
+        fallbackReason.map { "no engineering mode (\($0)); using basic frames, without per-gate energies" }
+    }
+
     private let clock: CaptureClock
     private var fd: Int32 = -1
     private var buffer = [UInt8](repeating: 0, count: 1024)

@@ -8,7 +8,7 @@ struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record the configured sources to an MCAP file, with the events the pipeline publishes.",
         discussion: """
-        Until live capture exists the source is the configuration's [replay] file, at its speed.
+        The sources are the configured devices ([camera], [audio], [radar]), or a [replay] file at its speed.
         A complete chunk reaches the disk at least once a second: after kill -9 or a power loss the
         file keeps all but the last second (presenced repair FILE completes it). SIGINT or SIGTERM
         stops the recording and finishes the file. An existing file is never overwritten.
@@ -42,7 +42,7 @@ struct Record: ParsableCommand {
             options.scene = scene
             options.room = room
             let stop = StopSignals()
-            let summary = try RecordSession.run(options, shouldStop: { stop.requested })
+            let summary = try RecordSession.run(options, notice: { printError("presenced: \($0)") }, shouldStop: { stop.requested })
             let counts = summary.samples.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
             printError("presenced: recorded \(String(format: "%.1f", summary.seconds)) s (\(counts); \(summary.events) events) to \(out)")
         }

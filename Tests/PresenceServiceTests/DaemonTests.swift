@@ -6,7 +6,8 @@ import Testing
 /// The real daemon, as a process: socket clients get `hello` then events,
 /// `/metrics` passes promtool, SIGTERM exits 0 within 2 s.
 @Suite(.serialized) struct DaemonTests {
-    /// A daemon replaying a simulated walk-through at 10x real time.
+    /// A daemon on its own socket and metrics port: by default replaying a simulated walk-through
+    /// at 10x real time, or with the given source sections (live devices).
     final class RunningDaemon {
         let process = Process()
         let dir: URL
@@ -14,18 +15,19 @@ import Testing
         let metricsPort: Int
         let stderr = Pipe()
 
-        init() throws {
+        init(sources: String? = nil, environment: [String: String] = [:]) throws {
             dir = try TestSupport.temporaryDirectory("daemon")
-            let recording = dir.appendingPathComponent("walk.mcap").path
-            let sim = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "30s", "--seed", "3", "--out", recording)
-            guard sim.status == 0 else { throw TestFailure("simulate failed: \(sim.stderr)") }
+            var sourceSections = sources ?? ""
+            if sources == nil {
+                let recording = dir.appendingPathComponent("walk.mcap").path
+                let sim = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "30s", "--seed", "3", "--out", recording)
+                guard sim.status == 0 else { throw TestFailure("simulate failed: \(sim.stderr)") }
+                sourceSections = "[replay]\nfile = \"walk.mcap\"\nloop = true\nspeed = 10\n"
+            }
             socketPath = dir.appendingPathComponent("run/events.sock").path
             metricsPort = TestSupport.freePort()
             let config = """
-            [replay]
-            file = "walk.mcap"
-            loop = true
-            speed = 10
+            \(sourceSections)
             [socket]
             path = "run/events.sock"
             group = ""
@@ -36,6 +38,7 @@ import Testing
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: TestSupport.binary)
             process.arguments = ["run", "--config", configPath]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardError = stderr
             process.standardOutput = FileHandle.nullDevice
             try process.run()

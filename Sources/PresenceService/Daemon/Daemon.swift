@@ -10,27 +10,22 @@ public enum Daemon {
 
     public static func run(config: PresenceConfig, logger: Logger) async throws {
         let classifier = try config.classifier()
-        guard let replay = config.replay else {
-            throw ConfigError(file: config.sourcePath ?? "configuration", key: "replay",
-                              message: "expected a [replay] section: live capture from devices is not implemented in this build yet (see config/demo.toml)")
-        }
         let metrics = PresenceMetrics(version: version, model: config.modelName)
         let hub = EventHub(initial: OccupancyState(), version: version, metrics: metrics)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
                                        hub: hub, eventLoops: eventLoops, logger: logger)
-        // Fail at start, with the file's own error (66 missing, 65 corrupt), not later on the pipeline thread.
-        _ = try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: config.configuredSensors)
+        // Fail at start (a replay file's own error: 66 missing, 65 corrupt), not later on the pipeline thread.
+        try config.checkSource()
         let tracker = config.fusion.trackerParameters
-        let configured = config.configuredSensors
         let rec = config.recording
         let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(
             directory: rec.dir, maxClips: rec.maxClips,
-            metadata: ["source": replay.file, "recorded_by": "presenced \(version)"],
+            metadata: ["source": config.replay?.file ?? "live", "recorded_by": "presenced \(version)"],
             configFile: config.sourcePath ?? "configuration", logger: logger)) : nil
         let pipeline = PipelineService(
-            makeSource: { try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: configured) },
+            makeSource: { try config.makeSource() },
             options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
             classifier: classifier,
             hub: hub, metrics: metrics, logger: logger, clips: clips)

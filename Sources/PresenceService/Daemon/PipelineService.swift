@@ -9,7 +9,7 @@ import Synchronization
 /// on a NIO event loop or the Swift concurrency pool, DESIGN.md §8) and
 /// publishes every event to the hub and the metrics.
 public final class PipelineService: Service, Sendable {
-    private let makeSource: @Sendable () throws -> ReplaySource
+    private let makeSource: @Sendable () throws -> any SampleSource
     private let options: @Sendable (Set<SensorKind>) -> Pipeline.Options
     private let classifier: any OccupancyClassifier
     private let hub: EventHub
@@ -19,7 +19,7 @@ public final class PipelineService: Service, Sendable {
     /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
     private let clips: (history: Int64, after: Int64, writer: ClipWriter)?
 
-    init(makeSource: @escaping @Sendable () throws -> ReplaySource,
+    init(makeSource: @escaping @Sendable () throws -> any SampleSource,
          options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
          classifier: any OccupancyClassifier,
          hub: EventHub, metrics: PresenceMetrics, logger: Logger,
@@ -54,12 +54,13 @@ public final class PipelineService: Service, Sendable {
 
     private func loop() throws {
         let source = try makeSource()
+        defer { source.close() }
         let pipeline = Pipeline(options: options(source.sensors), classifier: classifier)
         hub.publish([], state: pipeline.state)
         var ticks = 0
         pipeline.tickSink = { _ in ticks += 1 }
         var events: [PresenceEvent] = []
-        var badRadarFrames = 0
+        var drops = DropCounter(metrics: metrics)
         let flightRecorder = clips.map { FlightRecorder(history: $0.history, after: $0.after) }
         defer {
             if let clip = flightRecorder?.finish() { clips?.writer.submit(clip) }
@@ -67,19 +68,25 @@ public final class PipelineService: Service, Sendable {
             clips?.writer.stop(timeout: 1)
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
-        while let (sample, lateness) = try source.next(shouldStop: shouldStop) {
-            if let clip = flightRecorder?.add(sample) { clips?.writer.submit(clip) }
-            metrics.samples[sample.sensor]?.increment()
-            metrics.captureDelay[sample.sensor]?.recordNanoseconds(Int64(lateness))
+        while let item = try source.next(shouldStop: shouldStop) {
             let ticksBefore = ticks
             let start = DispatchTime.now().uptimeNanoseconds
-            pipeline.ingest(sample, events: &events)
-            if pipeline.radarBadFrames != badRadarFrames {
-                metrics.samplesDroppedCorrupt[.radar]?.increment(by: Int64(pipeline.radarBadFrames - badRadarFrames))
-                badRadarFrames = pipeline.radarBadFrames
+            switch item {
+            case .sample(let sample, let delay):
+                if let clip = flightRecorder?.add(sample) { clips?.writer.submit(clip) }
+                metrics.samples[sample.sensor]?.increment()
+                metrics.captureDelay[sample.sensor]?.recordNanoseconds(Int64(delay))
+                pipeline.ingest(sample, events: &events)
+            case .lost(let sensor, let reason, let t):
+                pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
+            case .idle(let t):
+                pipeline.advance(to: t, events: &events)
+            case .notice(let sensor, let text):
+                logger.notice("\(sensor.rawValue): \(text)")
             }
-            guard ticks > ticksBefore else { continue }
-            metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
+            drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped)
+            guard ticks > ticksBefore || !events.isEmpty else { continue }
+            if ticks > ticksBefore { metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
             let state = pipeline.state
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.
@@ -90,12 +97,12 @@ public final class PipelineService: Service, Sendable {
                 events.removeAll(keepingCapacity: true)
                 SystemdNotifier.status(state.occupied ? "occupied" : "vacant")
             }
-            if ticksBefore == 0 {
-                SystemdNotifier.ready(status: "running; replaying \(source.path)")
-                logger.info("pipeline running", metadata: ["sensors": "\(source.sensors.sorted().map(\.rawValue))"])
+            if ticksBefore == 0, ticks > 0 {
+                SystemdNotifier.ready(status: "running; \(source.summary)")
+                logger.info("pipeline running", metadata: ["sensors": "\(source.sensors.sorted().map(\.rawValue))", "source": "\(source.summary)"])
             }
         }
-        if !shouldStop() { logger.notice("replay finished", metadata: ["file": "\(source.path)"]) }
+        if !shouldStop() { logger.notice("source finished", metadata: ["source": "\(source.summary)"]) }
     }
 
     private func log(_ event: PresenceEvent) {
@@ -105,5 +112,26 @@ public final class PipelineService: Service, Sendable {
         case .sensor(let s):
             logger.warning("sensor status changed", metadata: ["sensor": "\(s.sensor.rawValue)", "status": "\(s.status.rawValue)", "reason": "\(s.reason ?? "")"])
         }
+    }
+}
+
+/// Turns the running totals of dropped samples into increments of the drop counters.
+private struct DropCounter {
+    let metrics: PresenceMetrics
+    private var radarBadFrames = 0
+    private var seen = SourceDrops()
+
+    init(metrics: PresenceMetrics) { self.metrics = metrics }
+
+    mutating func update(radarBadFrames bad: Int, source now: SourceDrops) {
+        if bad > radarBadFrames { metrics.samplesDroppedCorrupt[.radar]?.increment(by: Int64(bad - radarBadFrames)) }
+        radarBadFrames = bad
+        for (sensor, n) in now.ringFull where n > seen.ringFull[sensor, default: 0] {
+            metrics.samplesDroppedRingFull[sensor]?.increment(by: Int64(n - seen.ringFull[sensor, default: 0]))
+        }
+        for (sensor, n) in now.overrun where n > seen.overrun[sensor, default: 0] {
+            metrics.samplesDroppedOverrun[sensor]?.increment(by: Int64(n - seen.overrun[sensor, default: 0]))
+        }
+        seen = now
     }
 }

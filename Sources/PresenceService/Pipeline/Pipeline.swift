@@ -50,6 +50,8 @@ public final class Pipeline {
     private var radarMessages: [RadarMessage] = []
 
     private var lastSeen: [SensorKind: Int64] = [:]
+    /// When a capture thread last reported the sensor failed.
+    private var failedAt: [SensorKind: Int64] = [:]
     public private(set) var status: [SensorKind: SensorStatus]
     public private(set) var lastTick: Tick?
 
@@ -75,16 +77,7 @@ public final class Pipeline {
 
     /// Processes one sample; appends the events of every tick that closed before it.
     public func ingest(_ sample: Sample, events: inout [PresenceEvent]) {
-        if nextTick == nil {
-            // Ticks sit on whole multiples of the period so that every run ticks at the same instants.
-            nextTick = (sample.t / options.tickPeriod + 1) * options.tickPeriod
-            startTime = sample.t
-            tracker = Tracker(parameters: options.tracker, start: sample.t)
-        }
-        while let tick = nextTick, sample.t >= tick {
-            closeTick(at: tick, events: &events)
-            nextTick = tick + options.tickPeriod
-        }
+        advance(to: sample.t, events: &events)
         lastSampleTime = max(lastSampleTime, sample.t)
         lastSeen[sample.sensor] = sample.t
         switch sample.payload {
@@ -107,6 +100,32 @@ public final class Pipeline {
         }
     }
 
+    /// Closes every tick that ends at or before `t`: live capture calls this while no sample
+    /// arrives, so that time passes (and silent sensors are found lost) without data.
+    public func advance(to t: Int64, events: inout [PresenceEvent]) {
+        if nextTick == nil {
+            // Ticks sit on whole multiples of the period so that every run ticks at the same instants.
+            nextTick = (t / options.tickPeriod + 1) * options.tickPeriod
+            startTime = t
+            tracker = Tracker(parameters: options.tracker, start: t)
+        }
+        while let tick = nextTick, t >= tick {
+            closeTick(at: tick, events: &events)
+            nextTick = tick + options.tickPeriod
+        }
+    }
+
+    /// A capture thread says its device failed (or is missing): the sensor is lost now, with that reason,
+    /// rather than after `lostAfter` of silence. It is `ok` again once its data resumes.
+    public func sensorFailed(_ sensor: SensorKind, reason: String, at t: Int64, events: inout [PresenceEvent]) {
+        advance(to: t, events: &events)
+        guard status[sensor] == .ok else { return }
+        status[sensor] = .lost
+        // Only data captured after the failure counts as the sensor coming back.
+        failedAt[sensor] = t
+        events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost, reason: reason)))
+    }
+
     /// Closes the tick that holds the last samples (end of a recording).
     public func finish(events: inout [PresenceEvent]) {
         guard let tick = nextTick, lastSampleTime != .min else { return }
@@ -124,7 +143,7 @@ public final class Pipeline {
                 status[sensor] = .lost
                 events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost,
                                                    reason: "no data for \(DurationText.format(options.lostAfter))")))
-            } else if status[sensor] == .lost, fresh {
+            } else if status[sensor] == .lost, fresh, seen! > failedAt[sensor, default: .min] {
                 status[sensor] = .ok
                 events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .ok, reason: "data resumed")))
             }

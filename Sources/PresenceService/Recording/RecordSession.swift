@@ -2,9 +2,9 @@ import Foundation
 import PresenceCore
 import PresenceRecording
 
-/// `presenced record`: the configured sources (a `[replay]` file until live
-/// capture exists) written to MCAP as they arrive, with the events the
-/// pipeline publishes on them. Crash-safe: a complete chunk reaches the disk
+/// `presenced record`: the configured devices (or a `[replay]` file) written
+/// to MCAP as their samples arrive, with the events the pipeline publishes on
+/// them (device failures included). Crash-safe: a complete chunk reaches the disk
 /// (fsync) at least once a second, so `kill -9` or a power loss keeps every
 /// chunk but the open one; a full disk stops the recording with what was
 /// written kept.
@@ -33,20 +33,20 @@ public enum RecordSession {
     /// How often the open chunk is written out, at the latest (wall clock).
     static let flushInterval: UInt64 = 1_000_000_000
 
-    public static func run(_ options: RecordOptions, shouldStop: @escaping () -> Bool) throws -> RecordSummary {
+    /// `notice`: what a device has to say (a fallback it took), for the user.
+    public static func run(_ options: RecordOptions, notice: (String) -> Void = { _ in },
+                           shouldStop: @escaping () -> Bool) throws -> RecordSummary {
         let config = options.config
-        guard let replay = config.replay else {
-            throw ConfigError(file: config.sourcePath ?? "configuration", key: "replay",
-                              message: "expected a [replay] section: record takes its samples from a recording until live capture exists")
-        }
         guard !FileManager.default.fileExists(atPath: options.output) else {
             throw ReplayError(exitCode: .usage, description: "\(options.output) exists: recordings are never overwritten; choose another name")
         }
-        let source = try ReplaySource(path: replay.file, loop: replay.loop, speed: replay.speed, configured: config.configuredSensors)
+        try config.checkSource()
+        let source = try config.makeSource()
+        defer { source.close() }
         let writer = try RecordingWriter(path: options.output, metadata: [
             "scene": options.scene, "room": options.room,
             "devices": source.sensors.sorted().map(\.rawValue).joined(separator: ","),
-            "source": replay.file, "recorded_by": "presenced \(Daemon.version)",
+            "source": config.replay?.file ?? source.summary, "recorded_by": "presenced \(Daemon.version)",
         ], durable: true)
         let pipeline = Pipeline(options: Pipeline.Options(tracker: config.fusion.trackerParameters, expectedSensors: source.sensors),
                                 classifier: try config.classifier())
@@ -68,20 +68,37 @@ public enum RecordSession {
             lastFlush = now
             return writing { try writer.flush() }
         }
-        recording: while let (sample, _) = try source.next(shouldStop: { !flushIfDue() || shouldStop() }) {
-            guard writeFailure == nil else { break }
-            let start = first ?? sample.t
-            first = start
-            if let d = options.duration, sample.t - start >= d { break }
-            guard writing({ try writer.write(sample) }) else { break }
-            last = max(last, sample.t)
-            summary.samples[sample.sensor, default: 0] += 1
-            pipeline.ingest(sample, events: &events)
+        func writeEvents() -> Bool {
+            defer { events.removeAll(keepingCapacity: true) }
             for e in events {
                 summary.events += 1
-                guard writing({ try writer.writeEvent(t: e.t, json: e.jsonLine(seq: UInt64(summary.events))) }) else { break recording }
+                guard writing({ try writer.writeEvent(t: e.t, json: e.jsonLine(seq: UInt64(summary.events))) }) else { return false }
             }
-            events.removeAll(keepingCapacity: true)
+            return true
+        }
+        recording: while let item = try source.next(shouldStop: { !flushIfDue() || shouldStop() }) {
+            guard writeFailure == nil else { break }
+            switch item {
+            case .sample(let sample, _):
+                let start = first ?? sample.t
+                first = start
+                if let d = options.duration, sample.t - start >= d { break recording }
+                guard writing({ try writer.write(sample) }) else { break recording }
+                last = max(last, sample.t)
+                summary.samples[sample.sensor, default: 0] += 1
+                pipeline.ingest(sample, events: &events)
+            case .lost(let sensor, let reason, let t):
+                pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
+            case .idle(let t):
+                // Live time passes without samples too: a recording of absent devices still ends.
+                let start = first ?? t
+                first = start
+                if let d = options.duration, t - start >= d { break recording }
+                pipeline.advance(to: t, events: &events)
+            case .notice(let sensor, let text):
+                notice("\(sensor.rawValue): \(text)")
+            }
+            guard writeEvents() else { break }
             _ = flushIfDue()
         }
         summary.seconds = Nanos.toSeconds(last - (first ?? last))

@@ -13,6 +13,7 @@ public final class PresenceMetrics: Sendable {
     public let samples: [SensorKind: Counter]
     public let samplesDroppedRingFull: [SensorKind: Counter]
     public let samplesDroppedCorrupt: [SensorKind: Counter]
+    public let samplesDroppedOverrun: [SensorKind: Counter]
     public let reconnects: [SensorKind: Counter]
     public let tickDuration: DurationHistogram
     public let captureDelay: [SensorKind: DurationHistogram]
@@ -42,6 +43,9 @@ public final class PresenceMetrics: Sendable {
         }
         samplesDroppedCorrupt = perSensor {
             r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "corrupt")])
+        }
+        samplesDroppedOverrun = perSensor {
+            r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "overrun")])
         }
         reconnects = perSensor { r.makeCounter(descriptor: d("sensor_reconnects_total", "Times a lost sensor came back"), labels: [("sensor", $0.rawValue)]) }
         let tickBuckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),

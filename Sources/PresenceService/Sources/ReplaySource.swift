@@ -4,7 +4,7 @@ import PresenceRecording
 /// Replays a recording as if it were live sensors (`run` with `[replay]`):
 /// at `speed` times real time, and with `loop` starting over at the end, each
 /// pass re-based so that sample time never goes backwards (DESIGN.md §4).
-final class ReplaySource {
+final class ReplaySource: SampleSource {
     let path: String
     let loop: Bool
     let sensors: Set<SensorKind>
@@ -23,8 +23,15 @@ final class ReplaySource {
         pacer = ReplayPacer(speed: speed)
     }
 
+    var summary: String { "replaying \(path)" }
+
+    func close() {}
+
+    /// A recording loses nothing on the way in.
+    var dropped: SourceDrops { SourceDrops() }
+
     /// The next sample, after waiting until it is due; nil at the end (without loop) or when stopped.
-    func next(shouldStop: () -> Bool) throws -> (sample: Sample, lateness: UInt64)? {
+    func next(shouldStop: () -> Bool) throws -> SourceItem? {
         while !shouldStop() {
             guard let message = try reader.next() else {
                 guard loop, let last = lastDelivered, let first = firstOfPass else { return nil }
@@ -39,7 +46,7 @@ final class ReplaySource {
             sample.t += offset
             pacer.wait(until: sample.t, shouldStop: shouldStop)
             lastDelivered = max(lastDelivered ?? sample.t, sample.t)
-            return (sample, pacer.lateness(of: sample.t))
+            return .sample(sample, delay: pacer.lateness(of: sample.t))
         }
         return nil
     }
