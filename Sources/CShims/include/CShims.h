@@ -1,6 +1,6 @@
 // C helpers for what Swift cannot reach directly (DESIGN.md §2, CShims):
 // termios2 custom baud rates, the V4L2 ioctl numbers (function-like macros) and
-// libv4l2's variadic calls, eventfd. Each function returns 0 or -errno unless noted.
+// libv4l2's variadic calls, pseudo-terminals. Each function returns 0 or -errno unless noted.
 #ifndef PRESENCED_CSHIMS_H
 #define PRESENCED_CSHIMS_H
 
@@ -33,10 +33,5 @@ extern const unsigned long cshim_VIDIOC_QBUF;
 extern const unsigned long cshim_VIDIOC_DQBUF;
 extern const unsigned long cshim_VIDIOC_STREAMON;
 extern const unsigned long cshim_VIDIOC_STREAMOFF;
-
-// eventfd (wake.c): a file descriptor another thread can make readable, to wake a poll().
-int cshim_eventfd(void);                 // fd, or -errno
-int cshim_eventfd_signal(int fd);
-int cshim_eventfd_drain(int fd);
 
 #endif
