@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report fuzz recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report fuzz test-vm recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -48,6 +48,13 @@ corpus: build
 report: corpus
 	$(BIN) eval $$(awk '!/^#/ && NF == 4 {print "Recordings/" $$1}' Recordings/scenes.tsv) \
 	  $$(git ls-files 'Recordings/*.mcap') --report out/report
+
+## test-vm: camera (vivid, with unplug and replug) and microphone (snd-aloop) capture on real kernel
+## drivers in a QEMU guest under software emulation (scripts/vm/)
+test-vm: test-deps
+	scripts/deps.sh vm
+	$(SWIFT) build --build-tests
+	scripts/vm/test.sh
 
 ## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
 FUZZ_TIME ?= 600

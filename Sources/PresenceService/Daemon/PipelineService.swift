@@ -79,6 +79,8 @@ public final class PipelineService: Service, Sendable {
                 pipeline.ingest(sample, events: &events)
             case .lost(let sensor, let reason, let t):
                 pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
+            case .resumed(let sensor, let t):
+                pipeline.sensorResumed(sensor, at: t, events: &events)
             case .idle(let t):
                 pipeline.advance(to: t, events: &events)
             case .notice(let sensor, let text):

@@ -50,8 +50,8 @@ public final class Pipeline {
     private var radarMessages: [RadarMessage] = []
 
     private var lastSeen: [SensorKind: Int64] = [:]
-    /// When a capture thread last reported the sensor failed.
-    private var failedAt: [SensorKind: Int64] = [:]
+    /// Sensors a capture thread reported failed, until it reports them delivering again.
+    private var awaitingData: Set<SensorKind> = []
     public private(set) var status: [SensorKind: SensorStatus]
     public private(set) var lastTick: Tick?
 
@@ -121,9 +121,16 @@ public final class Pipeline {
         advance(to: t, events: &events)
         guard status[sensor] == .ok else { return }
         status[sensor] = .lost
-        // Only data captured after the failure counts as the sensor coming back.
-        failedAt[sensor] = t
+        // Its return is for the capture thread to say: timestamps alone can mislead (a driver's
+        // timestamps may run ahead of the clock), so data stamped after the failure is not enough.
+        awaitingData.insert(sensor)
         events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost, reason: reason)))
+    }
+
+    /// A capture thread says a failed device delivers data again: the sensor is `ok` at the next tick with fresh data.
+    public func sensorResumed(_ sensor: SensorKind, at t: Int64, events: inout [PresenceEvent]) {
+        advance(to: t, events: &events)
+        awaitingData.remove(sensor)
     }
 
     /// Closes the tick that holds the last samples (end of a recording).
@@ -143,7 +150,7 @@ public final class Pipeline {
                 status[sensor] = .lost
                 events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost,
                                                    reason: "no data for \(DurationText.format(options.lostAfter))")))
-            } else if status[sensor] == .lost, fresh, seen! > failedAt[sensor, default: .min] {
+            } else if status[sensor] == .lost, fresh, !awaitingData.contains(sensor) {
                 status[sensor] = .ok
                 events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .ok, reason: "data resumed")))
             }

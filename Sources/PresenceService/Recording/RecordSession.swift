@@ -89,6 +89,8 @@ public enum RecordSession {
                 pipeline.ingest(sample, events: &events)
             case .lost(let sensor, let reason, let t):
                 pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
+            case .resumed(let sensor, let t):
+                pipeline.sensorResumed(sensor, at: t, events: &events)
             case .idle(let t):
                 // Live time passes without samples too: a recording of absent devices still ends.
                 let start = first ?? t

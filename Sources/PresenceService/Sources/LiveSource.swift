@@ -65,20 +65,21 @@ final class LiveSource: SampleSource {
 
     func next(shouldStop: () -> Bool) throws -> SourceItem? {
         while !shouldStop() {
-            if let r = reports.first {
+            let now = clock.now()
+            let due = now - Self.reorderWindow
+            // Reports and samples go out in time order, so that a failure comes after the data captured before it.
+            let sample = pending.indices.min { pending[$0].t < pending[$1].t }
+            if let r = reports.first, (reportTime(r) ?? .min) <= min(due, sample.map { pending[$0].t } ?? .max) {
                 reports.removeFirst()
                 switch r {
                 case .lost(let sensor, let reason, let t): return .lost(sensor, reason: reason, t: t)
                 case .notice(let sensor, let text): return .notice(sensor, text)
-                // The pipeline sees a sensor come back from its data.
-                case .reconnected: continue
+                case .reconnected(let sensor, let t): return .resumed(sensor, t: t)
                 }
             }
-            let now = clock.now()
-            let due = now - Self.reorderWindow
-            if let i = pending.indices.min(by: { pending[$0].t < pending[$1].t }), pending[i].t <= due {
-                let sample = pending.remove(at: i)
-                return .sample(sample, delay: UInt64(max(0, now - sample.t)))
+            if let i = sample, pending[i].t <= due {
+                let s = pending.remove(at: i)
+                return .sample(s, delay: UInt64(max(0, now - s.t)))
             }
             if now - lastIdle >= Pipeline.Options.defaultTickPeriod {
                 lastIdle = now
@@ -87,6 +88,13 @@ final class LiveSource: SampleSource {
             hub.take(timeout: 0.02, samples: &pending, reports: &reports)
         }
         return nil
+    }
+
+    private func reportTime(_ r: CaptureHub.Report) -> Int64? {
+        switch r {
+        case .lost(_, _, let t), .reconnected(_, let t): t
+        case .notice: nil
+        }
     }
 
     var dropped: SourceDrops {

@@ -29,6 +29,8 @@ enum SourceItem {
     case sample(Sample, delay: UInt64)
     /// A device failed or is missing, and why.
     case lost(SensorKind, reason: String, t: Int64)
+    /// A lost device delivers data again (read after it was reopened).
+    case resumed(SensorKind, t: Int64)
     /// Nothing arrived: sample time has reached `t` all the same (ticks must close without data).
     case idle(t: Int64)
     /// Worth a log line (a device fell back to a lesser mode).

@@ -1,0 +1,55 @@
+import Foundation
+import PresenceCore
+import PresenceRecording
+import Testing
+
+/// What `make test-vm` recorded in its QEMU guest (scripts/vm/): the vivid camera
+/// on the real V4L2 stack, with an unplug and a replug, and snd-aloop capture of a
+/// known signal. Runs only with PRESENCED_VM_OUT set (by scripts/vm/test.sh).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["PRESENCED_VM_OUT"] != nil, "make test-vm runs these"))
+struct VMCaptureTests {
+    static let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["PRESENCED_VM_OUT"] ?? "/nonexistent")
+
+    @Test func cameraAndMicrophoneOnRealDriversWithAReconnect() throws {
+        let status = try String(contentsOf: Self.out.appendingPathComponent("status"), encoding: .utf8)
+        let log = (try? String(contentsOf: Self.out.appendingPathComponent("guest.log"), encoding: .utf8)) ?? ""
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "guest test failed:\n\(log)")
+
+        let reader = try RecordingReader(path: Self.out.appendingPathComponent("capture.mcap").path)
+        var frames: [(Int64, VideoFrame)] = [], audio: [Int16] = [], events: [[String: Any]] = []
+        while let m = try reader.next() {
+            switch m.content {
+            case .sample(let s):
+                switch s.payload {
+                case .video(let f): frames.append((s.t, f))
+                case .audio(let a): audio += a.samples
+                case .serial: Issue.record("no radar was configured")
+                }
+            case .event(let e): events.append((try? JSONSerialization.jsonObject(with: Data(e.utf8)) as? [String: Any]) ?? [:])
+            case .label: break
+            }
+        }
+        // vivid's test pattern (colour bars: 8 grey levels), in time order, at the size nearest to the one asked
+        // for that its webcam input has (320x180: it keeps 16:9).
+        #expect(frames.count >= 20, "\(frames.count) frames")
+        #expect(frames.allSatisfy { $0.1.width == 320 && $0.1.height == frames[0].1.height && $0.1.height <= 240 })
+        #expect(zip(frames, frames.dropFirst()).allSatisfy { $0.0 < $1.0 })
+        #expect(frames.contains { f in Set(f.1.luma).count >= 4 }, "the frames are flat: no test pattern")
+
+        // The unplugged camera was reported lost and came back without a restart.
+        let camera = events.filter { $0["type"] as? String == "sensor" && $0["sensor"] as? String == "camera" }
+        #expect(camera.map { $0["status"] as? String ?? "" } == ["lost", "ok"], "\(camera)\n\(log)")
+        if let lost = camera.first, let back = camera.last, let t0 = lost["t"] as? Int64, let t1 = back["t"] as? Int64 {
+            #expect(frames.contains { $0.0 < t0 } && frames.contains { $0.0 > t1 }, "frames before the unplug and after the replug")
+        }
+
+        // The played signal arrives through snd-aloop bit for bit, after whatever silence came before it. Under
+        // emulation aplay can fall behind later on (the loopback then fills in silence): the first second must be exact.
+        let input = try Data(contentsOf: Self.out.appendingPathComponent("input.raw")).withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let start = try #require(audio.firstIndex(of: input[1]).map { $0 - 1 }, "the played signal is not in the capture")
+        #expect(start >= 0 && audio.count - start >= 16000, "only \(audio.count - start) samples after the signal began")
+        if start >= 0, audio.count - start >= 16000 {
+            #expect(Array(audio[start..<(start + 16000)]) == Array(input[0..<16000]))
+        }
+    }
+}
