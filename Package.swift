@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
-        .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport"]),
+        .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport", "CShims"]),
         .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",

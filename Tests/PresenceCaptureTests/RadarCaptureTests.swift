@@ -1,3 +1,4 @@
+import CShims
 import Foundation
 import PresenceCore
 import PresenceRadar
@@ -95,6 +96,37 @@ import Testing
         #expect(worker.reconnects == 1)
         // The reopened device did the handshake again.
         #expect(sensor.commands.filter { $0 == 0x0062 }.count == 2)
+    }
+
+    @Test func anLD2450StreamsThreeTargetsWithoutAHandshake() throws {
+        var name = [CChar](repeating: 0, count: 128)
+        let master = cshim_pty_open(&name, name.count)
+        try #require(master >= 0)
+        defer { close(master) }
+        var raw = termios()
+        tcgetattr(master, &raw)
+        cfmakeraw(&raw)
+        tcsetattr(master, TCSANOW, &raw)
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let device = RadarDevice(path: path, model: .ld2450, baud: 256_000, clock: Self.clock)
+        try device.open()
+        defer { device.close() }
+        #expect(!device.engineeringMode && device.openNotice == nil)
+        let targets = [LD2450Target(xMm: -1200, yMm: 2500, speedCmS: 30, resolutionMm: 360),
+                       LD2450Target(xMm: 400, yMm: 900, speedCmS: -12, resolutionMm: 360),
+                       LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)]
+        let frame = LD2450Parser.encode(targets)
+        let stream = frame + [0x13, 0x37] + frame + frame
+        _ = stream.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        var samples: [Sample] = []
+        let deadline = Date(timeIntervalSinceNow: 2)
+        while Date() < deadline, Self.bytes(samples).count < stream.count { try device.read(timeoutMs: 100) { samples.append($0) } }
+        #expect(Self.bytes(samples) == stream)
+        var parser = LD2450Parser()
+        var messages: [RadarMessage] = []
+        parser.feed(Self.bytes(samples), into: &messages)
+        #expect(messages == Array(repeating: .report(.ld2450(targets)), count: 3))
+        #expect(samples.allSatisfy { if case .serial(let c) = $0.payload { c.model == .ld2450 } else { false } })
     }
 
     @Test func aMissingDeviceIsRetriedUntilItAppears() throws {
