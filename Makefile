@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report fuzz test-vm recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench fuzz test-vm recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -55,6 +55,10 @@ test-vm: test-deps
 	scripts/deps.sh vm
 	$(SWIFT) build --build-tests
 	scripts/vm/test.sh
+
+## bench: the benchmarks of Benchmarks/ beside their baselines, as a Markdown table (BENCHMARKS.md)
+bench: deps
+	python3 scripts/bench.py
 
 ## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
 FUZZ_TIME ?= 600

@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .executable(name: "presenced", targets: ["presenced"]),
         .executable(name: "presenced-fuzz", targets: ["presenced-fuzz"]),
+        // For the benchmark package in Benchmarks/ (kept apart so that `make test` does not build it).
+        .library(name: "PresenceCapture", targets: ["PresenceCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

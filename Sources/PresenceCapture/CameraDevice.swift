@@ -26,7 +26,7 @@ public final class CameraDevice: CaptureDevice {
     private var fd: Int32 = -1
     private var bytesPerLine = 0
     private var mapped: [(start: UnsafeMutableRawPointer, length: Int)] = []
-    private var frames = RecycledBuffers<UInt8>(slots: 8, zero: 0)
+    private var frames = LumaFrames()
     static let bufferCount: UInt32 = 4
 
     public init(path: String, width: Int, height: Int, fps: Int, clock: CaptureClock) {
@@ -161,11 +161,9 @@ public final class CameraDevice: CaptureDevice {
         let t = monotonic ? clock.sampleTime(monotonic: timestamp) : clock.now()
         let source = UnsafeRawBufferPointer(start: mapped[Int(buf.index)].start, count: min(Int(buf.bytesused), mapped[Int(buf.index)].length))
         guard source.count >= bytesPerLine * (height - 1) + width * (pixelFormat == Self.yuyv ? 2 : 1) else { return }
-        let luma = frames.fill(count: width * height) { out in
-            LumaConversion.extract(source, format: pixelFormat == Self.yuyv ? .yuyv : .planar,
-                                   width: width, height: height, bytesPerLine: bytesPerLine, into: out)
-        }
-        emit(Sample(t: t, payload: .video(VideoFrame(width: width, height: height, luma: luma))))
+        let frame = frames.frame(from: source, format: pixelFormat == Self.yuyv ? .yuyv : .planar,
+                                 width: width, height: height, bytesPerLine: bytesPerLine)
+        emit(Sample(t: t, payload: .video(frame)))
     }
 
     public func close() {

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Runs the benchmarks (Benchmarks/, ordo-one/benchmark) and prints, for each
+pair measured side by side in the same run, presenced against its baseline:
+p50 wall-clock time and mallocs per iteration, and their ratio.
+
+Usage: scripts/bench.py [--filter REGEX]      (make bench)
+
+Pairs are named "<what> (presenced...)" and "<what> (baseline...)". The
+benchmark tool counts about 16 mallocs of its own per measured iteration, so
+"extra mallocs" subtracts the fewest any benchmark of the run showed.
+Standard library only; prints Markdown for BENCHMARKS.md.
+"""
+import re
+import subprocess
+import sys
+
+UNITS = {"ns": 1, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9, "K": 1e3, "M": 1e6, "#": 1}
+
+
+def run(args):
+    cmd = ["swift", "package", "--package-path", "Benchmarks", "benchmark", "--no-progress"] + args
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+def parse(text):
+    """{benchmark: {metric: p50 in base units (ns or count)}} from the text tables."""
+    results, name, header = {}, None, None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("╒") and i > 0:
+            name = lines[i - 1].strip()
+            results[name] = {}
+            continue
+        if name is None or not line.startswith("│"):
+            continue
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        if cells[0] == "Metric":
+            header = cells
+            continue
+        metric = cells[0].rstrip(" *")
+        unit = 1
+        m = re.match(r"(.*?) \(([^()]*)\)$", metric)
+        if m and m.group(2) in UNITS:
+            metric, unit = m.group(1), UNITS[m.group(2)]
+        p50 = cells[header.index("p50")]
+        results[name][metric] = float(p50) * unit
+    return results
+
+
+def main():
+    args = sys.argv[1:]
+    results = parse(run(args))
+    floor = min((r.get("Malloc (total)", 1e18) for r in results.values()), default=0)
+    pairs = {}
+    for name, r in results.items():
+        m = re.match(r"(.*) \((presenced|baseline)[^)]*\)$", name)
+        if m:
+            pairs.setdefault(m.group(1), {})[m.group(2)] = (name, r)
+    print("| measurement | presenced p50 | baseline p50 | ratio | extra mallocs per iteration (presenced / baseline) |")
+    print("|---|---|---|---|---|")
+    for what, p in sorted(pairs.items()):
+        if "presenced" not in p or "baseline" not in p:
+            continue
+        (_, ours), (bname, base) = p["presenced"], p["baseline"]
+        t, b = ours.get("Time (wall clock)"), base.get("Time (wall clock)")
+        ratio = f"{t / b:.2f}x" if t and b else "–"
+        ma = ours.get("Malloc (total)", floor) - floor
+        mb = base.get("Malloc (total)", floor) - floor
+        baseline = re.search(r"\(baseline: ([^)]*)\)", bname)
+        print(f"| {what} (baseline: {baseline.group(1) if baseline else '?'}) | {fmt(t)} | {fmt(b)} | {ratio} | {ma:.0f} / {mb:.0f} |")
+
+
+def fmt(ns):
+    if ns is None:
+        return "–"
+    return f"{ns / 1e3:.1f} µs" if ns >= 1e3 else f"{ns:.0f} ns"
+
+
+if __name__ == "__main__":
+    main()
