@@ -59,4 +59,41 @@ import Testing
         #expect(pipeline.radarBadFrames > 0)
         #expect(!pipeline.state.occupied)
     }
+
+    /// Live capture: a device that fails is lost at once with its reason; it is ok again only after its
+    /// capture thread says it delivers (not merely because a sample stamped after the failure arrived).
+    @Test func aFailureReportedByCaptureAndTheReturn() {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.audio]))
+        var events: [PresenceEvent] = []
+        func audio(_ ms: Int64) -> Sample {
+            Sample(t: Self.start + ms * Nanos.perMillisecond, payload: .audio(AudioChunk(sampleRate: 16000, samples: [Int16](repeating: 0, count: 320))))
+        }
+        for ms in stride(from: Int64(0), to: 1000, by: 20) { pipeline.ingest(audio(ms), events: &events) }
+        pipeline.sensorFailed(.audio, reason: "read default: Input/output error", at: Self.start + 1_000 * Nanos.perMillisecond, events: &events)
+        // A chunk stamped later but read before the failure, then ticks without anything.
+        pipeline.ingest(audio(1_010), events: &events)
+        pipeline.advance(to: Self.start + 1_500 * Nanos.perMillisecond, events: &events)
+        var sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.lost] && sensor.first?.reason == "read default: Input/output error")
+        #expect(pipeline.state.sensors[.audio] == .lost)
+        pipeline.sensorResumed(.audio, at: Self.start + 1_600 * Nanos.perMillisecond, events: &events)
+        pipeline.ingest(audio(1_620), events: &events)
+        pipeline.advance(to: Self.start + 1_800 * Nanos.perMillisecond, events: &events)
+        sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.lost, .ok])
+        #expect(sensor.last.map { $0.t > Self.start + 1_600 * Nanos.perMillisecond } == true)
+    }
+
+    /// With no sample at all, time still passes: ticks close and silent sensors are found lost.
+    @Test func idleTimeClosesTicksWithoutSamples() {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.camera]))
+        var events: [PresenceEvent] = []
+        var ticks = 0
+        pipeline.tickSink = { _ in ticks += 1 }
+        for k in 1...30 { pipeline.advance(to: Self.start + Int64(k) * 100 * Nanos.perMillisecond, events: &events) }
+        #expect(ticks == 29)
+        let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.count == 1 && sensor.first?.status == .lost && sensor.first?.reason == "no data for 2s")
+        #expect(!pipeline.state.occupied)
+    }
 }
