@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # /init of the test guest: load the drivers, mount the host's root read-only
-# over 9p with a tmpfs overlay on top, and run the test script given on the
+# over 9p with a tmpfs overlay on top (so /tmp and all writes stay in memory, while
+# the host's /tmp, where a checkout may live, stays visible), and run the test script given on the
 # kernel command line (presenced.test=PATH) in that root. Its output directory
 # is the host's `out` share; its exit status goes to out/status.
 /bin/busybox --install -s /bin
@@ -20,7 +21,6 @@ mount -t tmpfs tmpfs /overlay
 mkdir -p /overlay/upper /overlay/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/overlay/upper,workdir=/overlay/work /newroot
 for d in dev proc sys; do mount --bind /$d /newroot/$d; done
-mount -t tmpfs tmpfs /newroot/tmp
 mkdir -p /newroot/vmout
 mount --bind /out /newroot/vmout
 chroot /newroot /bin/sh "$test" /vmout > /out/guest.log 2>&1
