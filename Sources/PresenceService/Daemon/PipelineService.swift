@@ -76,16 +76,12 @@ public final class PipelineService: Service, Sendable {
                 if let clip = flightRecorder?.add(sample) { clips?.writer.submit(clip) }
                 metrics.samples[sample.sensor]?.increment()
                 metrics.captureDelay[sample.sensor]?.recordNanoseconds(Int64(delay))
-                pipeline.ingest(sample, events: &events)
-            case .lost(let sensor, let reason, let t):
-                pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
-            case .resumed(let sensor, let t):
-                pipeline.sensorResumed(sensor, at: t, events: &events)
-            case .idle(let t):
-                pipeline.advance(to: t, events: &events)
             case .notice(let sensor, let text):
                 logger.notice("\(sensor.rawValue): \(text)")
+            default:
+                break
             }
+            pipeline.take(item, events: &events)
             drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped)
             guard ticks > ticksBefore || !events.isEmpty else { continue }
             if ticks > ticksBefore { metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }

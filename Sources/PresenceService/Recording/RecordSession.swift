@@ -86,20 +86,17 @@ public enum RecordSession {
                 guard writing({ try writer.write(sample) }) else { break recording }
                 last = max(last, sample.t)
                 summary.samples[sample.sensor, default: 0] += 1
-                pipeline.ingest(sample, events: &events)
-            case .lost(let sensor, let reason, let t):
-                pipeline.sensorFailed(sensor, reason: reason, at: t, events: &events)
-            case .resumed(let sensor, let t):
-                pipeline.sensorResumed(sensor, at: t, events: &events)
             case .idle(let t):
                 // Live time passes without samples too: a recording of absent devices still ends.
                 let start = first ?? t
                 first = start
                 if let d = options.duration, t - start >= d { break recording }
-                pipeline.advance(to: t, events: &events)
             case .notice(let sensor, let text):
                 notice("\(sensor.rawValue): \(text)")
+            case .lost, .resumed:
+                break
             }
+            pipeline.take(item, events: &events)
             guard writeEvents() else { break }
             _ = flushIfDue()
         }

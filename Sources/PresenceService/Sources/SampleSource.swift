@@ -36,3 +36,16 @@ enum SourceItem {
     /// Worth a log line (a device fell back to a lesser mode).
     case notice(SensorKind, String)
 }
+
+extension Pipeline {
+    /// Feeds what a source delivered: a sample, a device lost or back, time passing. (A notice is for the log.)
+    func take(_ item: SourceItem, events: inout [PresenceEvent]) {
+        switch item {
+        case .sample(let sample, _): ingest(sample, events: &events)
+        case .lost(let sensor, let reason, let t): sensorFailed(sensor, reason: reason, at: t, events: &events)
+        case .resumed(let sensor, let t): sensorResumed(sensor, at: t, events: &events)
+        case .idle(let t): advance(to: t, events: &events)
+        case .notice: break
+        }
+    }
+}
