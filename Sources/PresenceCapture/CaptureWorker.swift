@@ -68,19 +68,28 @@ public final class CaptureWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Asks the thread to close its device and end; waits up to `timeout` seconds for it.
-    @discardableResult
-    public func stop(timeout: Double = 1) -> Bool {
+    /// Asks the thread to close its device and end, without waiting.
+    public func requestStop() {
         condition.lock()
         defer { condition.unlock() }
         stopping = true
         condition.broadcast()
-        let deadline = Date(timeIntervalSinceNow: timeout)
+    }
+
+    /// Asks the thread to end and waits until `deadline` for it; false when it is still running then.
+    @discardableResult
+    public func stop(until deadline: Date) -> Bool {
+        requestStop()
+        condition.lock()
+        defer { condition.unlock() }
         while !finished {
             guard condition.wait(until: deadline) else { return false }
         }
         return true
     }
+
+    @discardableResult
+    public func stop(timeout: Double = 1) -> Bool { stop(until: Date(timeIntervalSinceNow: timeout)) }
 
     /// How often the device came back after being lost.
     public var reconnects: Int {

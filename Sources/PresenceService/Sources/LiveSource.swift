@@ -1,3 +1,4 @@
+import Foundation
 import PresenceCapture
 import PresenceCore
 
@@ -101,10 +102,13 @@ final class LiveSource: SampleSource {
         SourceDrops(ringFull: hub.droppedSamples, overrun: [.audio: microphone?.overruns ?? 0, .camera: camera?.skippedFrames ?? 0])
     }
 
+    /// Stops every capture thread at once and waits at most a second for them all (SIGTERM's budget is 2 s).
     func close() {
         guard !closed else { return }
         closed = true
-        for w in workers { w.stop(timeout: 1) }
+        for w in workers { w.requestStop() }
+        let deadline = Date(timeIntervalSinceNow: 1)
+        for w in workers { w.stop(until: deadline) }
     }
 
     deinit { close() }
