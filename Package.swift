@@ -30,6 +30,7 @@ let package = Package(
         // System libraries from Debian's -dev packages (scripts/deps.sh installs them).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFFTW3", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "PresenceReport", dependencies: ["PresenceCore", "PresenceFusion"]),
         .target(
             name: "PresenceRecording",
-            dependencies: ["PresenceCore", "PresenceRadar", "CZstd", "CLZ4"],
+            dependencies: ["PresenceCore", "PresenceRadar", "CZstd", "CLZ4", "CZlib"],
             exclude: ["Schemas/README.md", "Schemas/proto"],
             swiftSettings: hotKernels
         ),

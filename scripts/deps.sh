@@ -6,7 +6,7 @@
 #   scripts/deps.sh vm       the QEMU guest of `make test-vm` (qemu, a kernel, busybox, ALSA and V4L2 tools)
 set -euo pipefail
 
-build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev)
+build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
 test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev)
 vm_pkgs=(qemu-system-x86 linux-image-amd64 busybox-static alsa-utils v4l-utils kmod cpio)
 

@@ -49,17 +49,24 @@ enum MessageCodecs {
         guard pixels.count >= lastRowEnd else {
             throw .badMessage(topic: "/camera/image", "\(pixels.count) bytes of data for a \(width)x\(height) \(encoding) image with step \(step)")
         }
+        // One loop per encoding, so the per-pixel work is a copy or a few multiplies (this runs for every frame replayed).
         var luma = [UInt8](repeating: 0, count: width * height)
-        let base = pixels.startIndex
-        for y in 0..<height {
-            let row = base + y * step
-            for x in 0..<width {
-                luma[y * width + x] = switch encoding {
-                case "mono8": pixels[row + x]
-                // YUYV: Y0 U Y1 V — every even byte is luma.
-                case "yuyv", "yuv422_yuy2": pixels[row + 2 * x]
-                case "rgb8": lumaBT601(pixels[row + 3 * x], pixels[row + 3 * x + 1], pixels[row + 3 * x + 2])
-                default: lumaBT601(pixels[row + 3 * x + 2], pixels[row + 3 * x + 1], pixels[row + 3 * x])
+        pixels.withUnsafeBufferPointer { src in
+            luma.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = y * step, out = y * width
+                    switch encoding {
+                    case "mono8":
+                        _ = UnsafeMutableBufferPointer(rebasing: dst[out..<(out + width)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[row..<(row + width)]))
+                    case "yuyv", "yuv422_yuy2":
+                        // Y0 U Y1 V: every even byte is luma.
+                        for x in 0..<width { dst[out + x] = src[row + 2 * x] }
+                    case "rgb8":
+                        for x in 0..<width { dst[out + x] = lumaBT601(src[row + 3 * x], src[row + 3 * x + 1], src[row + 3 * x + 2]) }
+                    default:
+                        for x in 0..<width { dst[out + x] = lumaBT601(src[row + 3 * x + 2], src[row + 3 * x + 1], src[row + 3 * x]) }
+                    }
                 }
             }
         }
