@@ -1,4 +1,4 @@
-/// The features of one 10 Hz tick (DESIGN.md §1). Version 1 of the feature
+/// The features of one 10 Hz tick (DESIGN.md §1). Version 2 of the feature
 /// specification: names, units and meaning are listed in `Feature`; fusion and
 /// `replay --features` read them by name, so add new ones at the end.
 public enum Feature: Int, CaseIterable, Sendable {
@@ -22,10 +22,21 @@ public enum Feature: Int, CaseIterable, Sendable {
     case radarDistance
     /// Standard deviation of the still energy at the strongest still gate over the last 10 s.
     case radarMicroMotion
+    // Version 2.
+    /// Area of the largest foreground blob, fraction 0...1 of the frame (the tick's largest).
+    case cameraBlobArea
+    /// Centre of the largest blob, 0...1 across the frame (last frame of the tick with a blob).
+    case cameraBlobX
+    /// Centre of the largest blob, 0...1 down the frame: a pet is low, a standing person reaches high.
+    case cameraBlobY
+    /// How fast the blob's centre moves, frame widths per second (the tick's largest).
+    case cameraBlobSpeed
+    /// 1 when the view changed wholesale this tick (camera moved or covered), else 0.
+    case cameraSceneChanged
 
     public var sensor: SensorKind {
         switch self {
-        case .cameraForeground, .cameraMotion: .camera
+        case .cameraForeground, .cameraMotion, .cameraBlobArea, .cameraBlobX, .cameraBlobY, .cameraBlobSpeed, .cameraSceneChanged: .camera
         case .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux: .audio
         case .radarMoving, .radarStill, .radarDistance, .radarMicroMotion: .radar
         }
@@ -43,12 +54,17 @@ public enum Feature: Int, CaseIterable, Sendable {
         case .radarStill: "radar_still_energy"
         case .radarDistance: "radar_distance_m"
         case .radarMicroMotion: "radar_micro_motion"
+        case .cameraBlobArea: "camera_blob_area"
+        case .cameraBlobX: "camera_blob_x"
+        case .cameraBlobY: "camera_blob_y"
+        case .cameraBlobSpeed: "camera_blob_speed"
+        case .cameraSceneChanged: "camera_scene_changed"
         }
     }
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 1
+    public static let specVersion = 2
 
     /// Sample time of the tick (its end).
     public var t: Int64

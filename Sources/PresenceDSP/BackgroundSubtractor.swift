@@ -1,9 +1,13 @@
 import PresenceCore
 
-/// First-cut adaptive background model on luma: a per-pixel running average,
-/// global illumination compensation (the median difference between frame and
-/// background is treated as a lighting change, not motion), and a fixed
-/// threshold. Foreground pixels are absorbed slowly so moved furniture fades in.
+/// Adaptive background model on luma: a per-pixel running average, global
+/// illumination compensation (the median difference between frame and
+/// background is a lighting change, not motion: a lamp, the sun, auto-exposure),
+/// a threshold, a 3x3 opening against sensor noise, and the largest blob.
+/// Foreground pixels are absorbed slowly, so a person who sits still stays
+/// foreground. A frame that is mostly foreground (the camera moved, was covered
+/// or uncovered) is a scene change: the model learns the new scene afresh.
+/// The per-pixel work is in SIMD kernels (BackgroundKernels, Morphology).
 public final class BackgroundSubtractor {
     public struct Parameters: Sendable {
         /// Frames averaged before any pixel may be called foreground.
@@ -16,16 +20,25 @@ public final class BackgroundSubtractor {
         public var foregroundAlpha: Float = 1.0 / 16384
         /// Grey-level difference (after illumination compensation) that makes a pixel foreground.
         public var threshold: Float = 18
+        /// Remove foreground specks smaller than 3x3 pixels.
+        public var openMask = true
+        /// Share of the frame in foreground, after compensation, that means the scene itself changed.
+        public var sceneChangeFraction: Float = 0.6
         public init() {}
     }
 
     public struct Result: Sendable, Equatable {
+        /// Share 0...1 of the frame in foreground (after the opening).
         public var foregroundFraction: Float
         /// Mean absolute change from the previous frame, grey levels.
         public var frameDifference: Float
         /// The global luma shift that was compensated, grey levels.
         public var illuminationShift: Float
         public var learning: Bool
+        /// The largest foreground region, if any.
+        public var blob: BlobFinder.Blob?
+        /// The view changed wholesale (camera moved or covered): the model starts learning again.
+        public var sceneChanged: Bool
     }
 
     public let parameters: Parameters
@@ -33,14 +46,16 @@ public final class BackgroundSubtractor {
     private(set) var height = 0
     private var background: [Float] = []
     private var previous: [UInt8] = []
+    private var scratch: [UInt8] = []
     private var framesSeen = 0
     private var histogram = [Int](repeating: 0, count: 511)
+    private var blobs = BlobFinder()
 
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
     }
 
-    /// Updates the model with `frame`. When `mask` is given it receives 0/255 per pixel.
+    /// Updates the model with `frame`; `mask` receives 0/255 per pixel (all 0 while learning).
     public func process(_ frame: VideoFrame, mask: inout [UInt8]) -> Result {
         if frame.width != width || frame.height != height { reset(width: frame.width, height: frame.height) }
         let n = frame.luma.count
@@ -51,19 +66,35 @@ public final class BackgroundSubtractor {
         previous = frame.luma
         if framesSeen < parameters.learningFrames {
             learn(frame.luma)
-            for i in 0..<n { mask[i] = 0 }
-            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: 0, learning: true)
+            mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
         }
         let shift = medianShift(frame.luma)
-        let count = classifyAndUpdate(frame.luma, shift: shift, mask: &mask)
+        var count = classify(frame.luma, shift: shift, mask: &mask)
+        if Float(count) > parameters.sceneChangeFraction * Float(n) {
+            // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
+            framesSeen = -1
+            background.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: shift, learning: true, blob: nil, sceneChanged: true)
+        }
+        var blob: BlobFinder.Blob?
+        mask.withUnsafeMutableBufferPointer { m in
+            if parameters.openMask {
+                scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) }
+                count = m.reduce(0) { $0 + Int($1 & 1) }
+            }
+            blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height)
+        }
         return Result(foregroundFraction: Float(count) / Float(max(n, 1)), frameDifference: diff,
-                      illuminationShift: shift, learning: false)
+                      illuminationShift: shift, learning: false, blob: blob, sceneChanged: false)
     }
 
     public func reset(width: Int, height: Int) {
         self.width = width
         self.height = height
         background = [Float](repeating: 0, count: width * height)
+        scratch = [UInt8](repeating: 0, count: width * height)
         previous = []
         framesSeen = 0
     }
@@ -79,11 +110,8 @@ public final class BackgroundSubtractor {
 
     private func frameDifference(_ luma: [UInt8]) -> Float {
         guard previous.count == luma.count, !luma.isEmpty else { return 0 }
-        var sum = 0
-        previous.withUnsafeBufferPointer { a in
-            luma.withUnsafeBufferPointer { b in
-                for i in 0..<b.count { sum += abs(Int(b[i]) - Int(a[i])) }
-            }
+        let sum = previous.withUnsafeBufferPointer { a in
+            luma.withUnsafeBufferPointer { b in BackgroundKernels.absoluteDifferenceSum(a, b) }
         }
         return Float(sum) / Float(luma.count)
     }
@@ -92,11 +120,17 @@ public final class BackgroundSubtractor {
     private func medianShift(_ luma: [UInt8]) -> Float {
         for i in histogram.indices { histogram[i] = 0 }
         var samples = 0
-        var i = 0
-        while i < luma.count {
-            histogram[Int(luma[i]) - Int(background[i].rounded()) + 255] += 1
-            samples += 1
-            i += 7
+        luma.withUnsafeBufferPointer { px in
+            background.withUnsafeBufferPointer { bg in
+                // Every 13th pixel: thousands of samples, and a stride that does not line up with rows.
+                var i = 0
+                while i < px.count {
+                    let d = Int(px[i]) - Int(bg[i] + 0.5)
+                    histogram[min(max(d, -255), 255) + 255] += 1
+                    samples += 1
+                    i += 13
+                }
+            }
         }
         var acc = 0
         for (bin, c) in histogram.enumerated() {
@@ -106,24 +140,14 @@ public final class BackgroundSubtractor {
         return 0
     }
 
-    private func classifyAndUpdate(_ luma: [UInt8], shift: Float, mask: inout [UInt8]) -> Int {
-        let (a, af, thr) = (parameters.alpha, parameters.foregroundAlpha, parameters.threshold)
-        var count = 0
+    private func classify(_ luma: [UInt8], shift: Float, mask: inout [UInt8]) -> Int {
         background.withUnsafeMutableBufferPointer { bg in
             luma.withUnsafeBufferPointer { px in
                 mask.withUnsafeMutableBufferPointer { m in
-                    for i in 0..<px.count {
-                        // Follow the lighting change at once, then learn the residual.
-                        let b = bg[i] + shift
-                        let d = Float(px[i]) - b
-                        let fg = abs(d) > thr
-                        m[i] = fg ? 255 : 0
-                        count += fg ? 1 : 0
-                        bg[i] = b + (fg ? af : a) * d
-                    }
+                    BackgroundKernels.classify(px, background: bg, mask: m, shift: shift, threshold: parameters.threshold,
+                                               rate: parameters.alpha, foregroundRate: parameters.foregroundAlpha)
                 }
             }
         }
-        return count
     }
 }

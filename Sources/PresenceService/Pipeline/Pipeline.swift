@@ -38,11 +38,7 @@ public final class Pipeline {
     private var startTime: Int64 = 0
     private var lastSampleTime: Int64 = .min
 
-    private let video = BackgroundSubtractor()
-    private var mask: [UInt8] = []
-    private var videoForeground: Float = 0
-    private var videoMotion: Float = 0
-    private var videoFramesThisTick = 0
+    private let video = VideoFeatureExtractor()
     private let audio = AudioFeatureExtractor()
     private var radar = RadarFeatureExtractor()
     private var ld2410 = LD2410Parser()
@@ -82,12 +78,8 @@ public final class Pipeline {
         lastSeen[sample.sensor] = sample.t
         switch sample.payload {
         case .video(let frame):
-            let r = video.process(frame, mask: &mask)
-            // The first frame of a tick replaces the previous tick's values; later ones take the maximum.
-            videoForeground = videoFramesThisTick == 0 ? r.foregroundFraction : max(videoForeground, r.foregroundFraction)
-            videoMotion = videoFramesThisTick == 0 ? r.frameDifference : max(videoMotion, r.frameDifference)
-            videoFramesThisTick += 1
-            maskSink?(frame, mask)
+            video.process(frame, at: sample.t)
+            maskSink?(frame, video.mask)
         case .audio(let chunk):
             audio.process(chunk)
         case .serial(let chunk):
@@ -158,10 +150,14 @@ public final class Pipeline {
         }
 
         var f = FeatureVector(t: t, present: present)
-        // A camera slower than the tick leaves some ticks without a frame: they keep the last frame's values.
-        f[.cameraForeground] = videoForeground
-        f[.cameraMotion] = videoMotion
-        videoFramesThisTick = 0
+        let v = video.takeTickSummary()
+        f[.cameraForeground] = v.foreground
+        f[.cameraMotion] = v.motion
+        f[.cameraBlobArea] = v.blobArea
+        f[.cameraBlobX] = v.blobX
+        f[.cameraBlobY] = v.blobY
+        f[.cameraBlobSpeed] = v.blobSpeed
+        f[.cameraSceneChanged] = v.sceneChanged ? 1 : 0
         let a = audio.takeTickSummary()
         f[.audioLevel] = a.maxLevel
         f[.audioAboveFloor] = a.maxAboveFloor
@@ -186,3 +182,4 @@ public final class Pipeline {
         tickSink?(tick)
     }
 }
+

@@ -1,0 +1,74 @@
+/// The largest connected region of a foreground mask, found on a grid of 4x4
+/// cells (a cell is foreground when at least half its pixels are): a person is
+/// one large blob; noise and flicker are many small ones. Reuses its buffers,
+/// so it allocates only when the frame size changes.
+public struct BlobFinder {
+    public struct Blob: Sendable, Equatable {
+        /// Foreground pixels in the blob's cells, as a fraction of the frame.
+        public var area: Float
+        /// Centre of mass, 0...1 across and down the frame.
+        public var x: Float
+        public var y: Float
+    }
+
+    public static let cell = 4
+    private var columns = 0, rows = 0
+    private var counts: [UInt16] = []
+    private var labels: [Int32] = []
+    private var stack: [Int32] = []
+
+    public init() {}
+
+    /// The largest blob of a 0/255 mask, or nil when there is no foreground cell.
+    public mutating func largest(_ mask: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> Blob? {
+        let c = Self.cell
+        let cols = width / c, rws = height / c
+        guard cols > 0, rws > 0 else { return nil }
+        if cols != columns || rws != rows {
+            columns = cols
+            rows = rws
+            counts = [UInt16](repeating: 0, count: cols * rws)
+            labels = [Int32](repeating: 0, count: cols * rws)
+            stack.reserveCapacity(cols * rws)
+        }
+        // Foreground pixels per cell.
+        for i in counts.indices { counts[i] = 0 }
+        for y in 0..<(rws * c) {
+            let cy = y / c
+            for x in 0..<(cols * c) where mask[y * width + x] != 0 { counts[cy * cols + x / c] &+= 1 }
+        }
+        let half = UInt16(c * c / 2)
+        for i in labels.indices { labels[i] = counts[i] >= half ? -1 : 0 }
+        // 4-connected flood fill from each unlabelled foreground cell; keep the largest.
+        var best: (area: Int, sx: Int, sy: Int)?
+        var next: Int32 = 1
+        func visit(_ j: Int) {
+            if labels[j] == -1 {
+                labels[j] = next
+                stack.append(Int32(j))
+            }
+        }
+        for start in labels.indices where labels[start] == -1 {
+            var area = 0, sx = 0, sy = 0
+            labels[start] = next
+            stack.removeAll(keepingCapacity: true)
+            stack.append(Int32(start))
+            while let top = stack.popLast() {
+                let i = Int(top), cx = i % cols, cy = i / cols
+                let n = Int(counts[i])
+                area += n
+                sx += n * (cx * c + c / 2)
+                sy += n * (cy * c + c / 2)
+                if cx > 0 { visit(i - 1) }
+                if cx + 1 < cols { visit(i + 1) }
+                if cy > 0 { visit(i - cols) }
+                if cy + 1 < rws { visit(i + cols) }
+            }
+            next += 1
+            if area > (best?.area ?? 0) { best = (area, sx, sy) }
+        }
+        guard let b = best, b.area > 0 else { return nil }
+        return Blob(area: Float(b.area) / Float(width * height),
+                    x: Float(b.sx) / Float(b.area) / Float(width), y: Float(b.sy) / Float(b.area) / Float(height))
+    }
+}
