@@ -66,7 +66,9 @@ public enum BackgroundKernels {
             while i + 16 <= n, blocks < 255 {
                 let x = pa.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 let y = pb.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                acc &+= SIMD16<UInt16>(truncatingIfNeeded: pointwiseMax(x, y) &- pointwiseMin(x, y))
+                // |x - y| without a branch: whichever wrapping difference is the right one.
+                let d = (x &- y).replacing(with: y &- x, where: y .> x)
+                acc &+= SIMD16<UInt16>(truncatingIfNeeded: d)
                 i += 16
                 blocks += 1
             }
@@ -74,6 +76,29 @@ public enum BackgroundKernels {
         }
         if i < n { total += absoluteDifferenceSumScalar(UnsafeBufferPointer(rebasing: a[i..<n]), UnsafeBufferPointer(rebasing: b[i..<n])) }
         return total
+    }
+
+    /// Foreground pixels (non-zero bytes) of a 0/255 mask.
+    public static func countSet(_ mask: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = mask.count
+        var total = 0
+        var i = 0
+        let p = UnsafeRawPointer(mask.baseAddress!)
+        while i + 8 <= n {
+            // 0/255 bytes: bit 0 of each says whether it is set.
+            total += (p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x0101_0101_0101_0101).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            total += mask[i] != 0 ? 1 : 0
+            i += 1
+        }
+        return total
+    }
+
+    /// Scalar twin of `countSet`.
+    public static func countSetScalar(_ mask: UnsafeBufferPointer<UInt8>) -> Int {
+        mask.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
     }
 
     /// Scalar twin of `absoluteDifferenceSum`.

@@ -82,7 +82,7 @@ public final class BackgroundSubtractor {
         mask.withUnsafeMutableBufferPointer { m in
             if parameters.openMask {
                 scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) }
-                count = m.reduce(0) { $0 + Int($1 & 1) }
+                count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
             }
             blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height)
         }

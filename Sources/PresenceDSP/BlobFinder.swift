@@ -1,5 +1,5 @@
-/// The largest connected region of a foreground mask, found on a grid of 4x4
-/// cells (a cell is foreground when at least half its pixels are): a person is
+/// The largest connected region of a 0/255 foreground mask, found on a grid of
+/// 4x4 cells (a cell is foreground when at least half its pixels are): a person is
 /// one large blob; noise and flicker are many small ones. Reuses its buffers,
 /// so it allocates only when the frame size changes.
 public struct BlobFinder {
@@ -11,6 +11,7 @@ public struct BlobFinder {
         public var y: Float
     }
 
+    /// Cell side in pixels; 4, so that one cell row is one UInt32 of the mask.
     public static let cell = 4
     private var columns = 0, rows = 0
     private var counts: [UInt16] = []
@@ -31,11 +32,15 @@ public struct BlobFinder {
             labels = [Int32](repeating: 0, count: cols * rws)
             stack.reserveCapacity(cols * rws)
         }
-        // Foreground pixels per cell.
+        // Foreground pixels per cell: a cell row is 4 bytes of the mask, and on 0/255 bytes bit 0 says set.
         for i in counts.indices { counts[i] = 0 }
+        let p = UnsafeRawPointer(mask.baseAddress!)
         for y in 0..<(rws * c) {
-            let cy = y / c
-            for x in 0..<(cols * c) where mask[y * width + x] != 0 { counts[cy * cols + x / c] &+= 1 }
+            let base = (y / c) * cols, row = y * width
+            for cx in 0..<cols {
+                let word = p.loadUnaligned(fromByteOffset: row + cx * c, as: UInt32.self)
+                counts[base + cx] &+= UInt16((word & 0x0101_0101).nonzeroBitCount)
+            }
         }
         let half = UInt16(c * c / 2)
         for i in labels.indices { labels[i] = counts[i] >= half ? -1 : 0 }

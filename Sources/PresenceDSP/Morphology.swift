@@ -2,7 +2,8 @@
 /// leaves in a foreground mask: an opening (erode, then dilate) deletes blobs
 /// smaller than 3x3 and keeps the shape of larger ones. Separable: a horizontal
 /// pass, then a vertical one. Outside the image counts as background.
-/// Each pass has a SIMD version and its scalar twin.
+/// On 0/255 values the minimum is a bitwise AND and the maximum an OR, which is
+/// what the SIMD passes use; the scalar twin takes real minima and maxima.
 public enum Morphology {
     public enum Operation: Sendable {
         /// Minimum over the neighbourhood.
@@ -52,12 +53,12 @@ public enum Morphology {
 
     @inline(__always)
     private static func combine(_ op: Operation, _ a: SIMD16<UInt8>, _ b: SIMD16<UInt8>) -> SIMD16<UInt8> {
-        op == .erode ? pointwiseMin(a, b) : pointwiseMax(a, b)
+        op == .erode ? a & b : a | b
     }
 
     @inline(__always)
     private static func combine(_ op: Operation, _ a: UInt8, _ b: UInt8) -> UInt8 {
-        op == .erode ? min(a, b) : max(a, b)
+        op == .erode ? a & b : a | b
     }
 
     /// out[x] = op(row[x-1], row[x], row[x+1]); beyond the ends is 0.

@@ -49,6 +49,8 @@ import Testing
         let simd = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSum(x, $0) } }
         let scalar = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSumScalar(x, $0) } }
         #expect(simd == scalar)
+        let mask = Self.random(width * height, &rng, sparse: true)
+        #expect(mask.withUnsafeBufferPointer { BackgroundKernels.countSet($0) } == mask.withUnsafeBufferPointer { BackgroundKernels.countSetScalar($0) })
         // All 255 against all 0: the widest lanes must not overflow.
         let full = [UInt8](repeating: 255, count: 70_000), zero = [UInt8](repeating: 0, count: 70_000)
         #expect(full.withUnsafeBufferPointer { x in zero.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSum(x, $0) } } == 255 * 70_000)
