@@ -7,6 +7,8 @@ public struct Simulator {
     public enum Output {
         case sample(Sample)
         case label(t: Int64, occupied: Bool, count: Int?, condition: String)
+        /// With `truthMasks`: after each camera frame, where bodies are in it (255) and are not (0).
+        case truthMask(t: Int64, width: Int, height: Int, mask: [UInt8])
     }
 
     /// 2026-11-23T06:00:00Z: recordings start at a fixed instant so that files are reproducible.
@@ -17,6 +19,9 @@ public struct Simulator {
     public let duration: Int64
     public let seed: UInt64
     public let start: Int64
+
+    /// Emit a `.truthMask` after every camera frame (for measuring background subtraction).
+    public var truthMasks = false
 
     public init(scene: SimulatedScene, duration: Int64, seed: UInt64, start: Int64 = Simulator.defaultStart) {
         self.scene = scene
@@ -67,7 +72,12 @@ public struct Simulator {
                 try emit(.label(t: l.t, occupied: l.count > 0, count: l.count, condition: l.condition))
             } else if next == tFrame {
                 let frame = camera.frame(scene: script, time: seconds(tFrame))
-                if !droppedOut(.camera, tFrame) { try emit(.sample(Sample(t: tFrame, payload: .video(frame)))) }
+                if !droppedOut(.camera, tFrame) {
+                    try emit(.sample(Sample(t: tFrame, payload: .video(frame))))
+                    if truthMasks {
+                        try emit(.truthMask(t: tFrame, width: frame.width, height: frame.height, mask: camera.truth(scene: script, time: seconds(tFrame))))
+                    }
+                }
                 frameIndex += 1
             } else if next == tChunk {
                 let chunk = microphone.chunk(startTime: seconds(tChunk), scene: script)

@@ -37,6 +37,16 @@ struct SimulatedCamera {
         return VideoFrame(width: Self.width, height: Self.height, luma: img)
     }
 
+    /// Ground truth for background subtraction: 255 where a body (a person or a pet) is in view at
+    /// `time`, else 0. Lighting, noise, fans, curtains and screens are background; a covered lens sees nothing.
+    func truth(scene: SceneScript, time: Double) -> [UInt8] {
+        var img = [UInt8](repeating: 0, count: Self.width * Self.height)
+        guard !scene.isDark(at: time) else { return img }
+        for pet in scene.pets(at: time) { draw(pet, kind: .cat, time: time, into: &img, paint: 255) }
+        for person in scene.people(at: time) { draw(person, kind: .human, time: time, into: &img, paint: 255) }
+        return img
+    }
+
     private static func makeBackground(_ r: inout SimRandom) -> [UInt8] {
         let w = width, h = height
         var img = [UInt8](repeating: 0, count: w * h)
@@ -57,7 +67,8 @@ struct SimulatedCamera {
         return img
     }
 
-    private func draw(_ p: PersonState, kind: BodyKind, time: Double, into img: inout [UInt8]) {
+    /// Draws a body; `paint` replaces its grey levels (the truth mask draws the same shapes in 255).
+    private func draw(_ p: PersonState, kind: BodyKind, time: Double, into img: inout [UInt8], paint: UInt8? = nil) {
         let f = Self.focal, d = max(p.position.d, 0.5)
         switch (kind, p.posture) {
         case (.cat, _):
@@ -66,8 +77,8 @@ struct SimulatedCamera {
             let floor = 120 + f * Self.cameraHeight / d
             let bob = p.posture == .walking ? 1.5 * sin(time * 2 * .pi * 3) : 0
             img.withUnsafeMutableBufferPointer { px in
-                fillEllipse(&px, cx: cx, cy: floor - 0.12 * f / d + bob, rx: 0.22 * f / d, ry: 0.09 * f / d, value: 70)
-                fillEllipse(&px, cx: cx + 0.2 * f / d, cy: floor - 0.24 * f / d + bob, rx: 0.06 * f / d, ry: 0.06 * f / d, value: 80)
+                fillEllipse(&px, cx: cx, cy: floor - 0.12 * f / d + bob, rx: 0.22 * f / d, ry: 0.09 * f / d, value: paint ?? 70)
+                fillEllipse(&px, cx: cx + 0.2 * f / d, cy: floor - 0.24 * f / d + bob, rx: 0.06 * f / d, ry: 0.06 * f / d, value: paint ?? 80)
             }
             return
         case (.human, .lying):
@@ -75,8 +86,8 @@ struct SimulatedCamera {
             let cx = 160 + f * p.position.x / d
             let cy = 120 + f * (Self.cameraHeight - 0.55) / d
             img.withUnsafeMutableBufferPointer { px in
-                fillEllipse(&px, cx: cx, cy: cy, rx: 0.85 * f / d, ry: 0.14 * f / d, value: 58)
-                fillEllipse(&px, cx: cx - 0.95 * f / d, cy: cy - 0.05 * f / d, rx: 0.1 * f / d, ry: 0.1 * f / d, value: 128)
+                fillEllipse(&px, cx: cx, cy: cy, rx: 0.85 * f / d, ry: 0.14 * f / d, value: paint ?? 58)
+                fillEllipse(&px, cx: cx - 0.95 * f / d, cy: cy - 0.05 * f / d, rx: 0.1 * f / d, ry: 0.1 * f / d, value: paint ?? 128)
             }
             return
         default:
@@ -93,8 +104,8 @@ struct SimulatedCamera {
         let bodyHalfW = (0.22 + 0.03 * phase) * f / d
         let bodyBottom = p.posture == .sitting ? 120 + f * (Self.cameraHeight - 0.45) / d : feetRow
         img.withUnsafeMutableBufferPointer { px in
-            fillEllipse(&px, cx: cx, cy: (bodyTop + bodyBottom) / 2, rx: bodyHalfW, ry: (bodyBottom - bodyTop) / 2, value: 58)
-            fillEllipse(&px, cx: cx, cy: headRow + headR, rx: headR * 0.85, ry: headR, value: 128)
+            fillEllipse(&px, cx: cx, cy: (bodyTop + bodyBottom) / 2, rx: bodyHalfW, ry: (bodyBottom - bodyTop) / 2, value: paint ?? 58)
+            fillEllipse(&px, cx: cx, cy: headRow + headR, rx: headR * 0.85, ry: headR, value: paint ?? 128)
         }
     }
 

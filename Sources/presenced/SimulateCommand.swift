@@ -20,6 +20,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output .mcap file.")
     var out: String
 
+    @Option(help: "Also write each camera frame's truth mask (255 where a person or pet is) as DIR/NNNNNN.pgm, numbered as replay --dump-masks numbers its masks.")
+    var masks: String?
+
     func validate() throws {
         guard SimulatedScene(rawValue: scene) != nil else {
             throw ValidationError("unknown scene '\(scene)'; known: \(SimulatedScene.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -30,7 +33,15 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let sim = Simulator(scene: SimulatedScene(rawValue: scene)!, duration: DurationText.parse(duration)!, seed: seed)
-        try exitingOnErrorSync { try sim.write(to: out) }
+        var sim = Simulator(scene: SimulatedScene(rawValue: scene)!, duration: DurationText.parse(duration)!, seed: seed)
+        try exitingOnErrorSync {
+            guard let masks else { return try sim.write(to: out) }
+            sim.truthMasks = true
+            let dumper = try MaskDumper(directory: masks)
+            try sim.write(to: out) { _, width, height, mask in
+                dumper.write(width: width, height: height, mask: mask)
+                if let failure = dumper.failure { throw failure }
+            }
+        }
     }
 }
