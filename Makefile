@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench fuzz test-vm recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare fuzz test-vm recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -59,6 +59,11 @@ test-vm: test-deps
 ## bench: the benchmarks of Benchmarks/ beside their baselines, as a Markdown table (BENCHMARKS.md)
 bench: deps
 	python3 scripts/bench.py
+
+## bgs-compare: background subtraction against OpenCV MOG2 on the same frames (F-measure, time per frame)
+bgs-compare: build venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt
+	$(PY) scripts/peers/bgs_vs_mog2.py
 
 ## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
 FUZZ_TIME ?= 600

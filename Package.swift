@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "presenced-fuzz", targets: ["presenced-fuzz"]),
         // For the benchmark package in Benchmarks/ (kept apart so that `make test` does not build it).
         .library(name: "PresenceCapture", targets: ["PresenceCapture"]),
+        .library(name: "PresenceDSP", targets: ["PresenceDSP"]),
+        .library(name: "PresenceRecording", targets: ["PresenceRecording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

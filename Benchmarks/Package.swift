@@ -25,5 +25,16 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Video",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PresenceDSP", package: "presenced"),
+                .product(name: "PresenceRecording", package: "presenced"),
+            ],
+            path: "Benchmarks/Video",
+            swiftSettings: [.unsafeFlags(["-O"])],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
