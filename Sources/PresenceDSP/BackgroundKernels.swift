@@ -53,6 +53,56 @@ public enum BackgroundKernels {
         return count
     }
 
+    /// Dynamic background (a fan's blades, a swaying curtain, a screen): a pixel that keeps changing is not
+    /// an object. `flicker` counts a pixel's changes, with a decay: falling back from foreground to
+    /// background, or staying foreground while its grey level jumps by more than `threshold` from the
+    /// last frame (blades sweeping past, whose mean the background learned). Where the count passes
+    /// `limit` the pixel is taken out of `mask`. A person who sits still changes neither way and stays.
+    /// `previous` is the last frame's raw mask and becomes this one's; `pixels` and `before` are this
+    /// frame's and the last frame's luma.
+    public static func suppressFlicker(_ mask: UnsafeMutableBufferPointer<UInt8>, previous: UnsafeMutableBufferPointer<UInt8>,
+                                       pixels: UnsafeBufferPointer<UInt8>, before: UnsafeBufferPointer<UInt8>,
+                                       flicker: UnsafeMutableBufferPointer<Float>, threshold: UInt8, decay: Float, limit: Float) {
+        let n = mask.count
+        var i = 0
+        let m = UnsafeMutableRawPointer(mask.baseAddress!), pv = UnsafeMutableRawPointer(previous.baseAddress!)
+        let px = UnsafeRawPointer(pixels.baseAddress!), bf = UnsafeRawPointer(before.baseAddress!)
+        let fl = UnsafeMutableRawPointer(flicker.baseAddress!)
+        let decayV = SIMD8<Float>(repeating: decay), limitV = SIMD8<Float>(repeating: limit)
+        let thrV = SIMD8<UInt8>(repeating: threshold)
+        while i + 8 <= n {
+            let now = m.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self)
+            let was = pv.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self)
+            pv.storeBytes(of: now, toByteOffset: i, as: SIMD8<UInt8>.self)
+            let a = px.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self), b = bf.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self)
+            let jump = SIMD8<UInt8>(repeating: 0).replacing(with: 255, where: (a &- b).replacing(with: b &- a, where: b .> a) .> thrV)
+            let changed = was & (~now | (now & jump)) & 1
+            let f = fl.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * decayV + SIMD8<Float>(changed)
+            fl.storeBytes(of: f, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let keep = SIMD8<UInt8>(truncatingIfNeeded: SIMD8<Int32>(repeating: 255).replacing(with: 0, where: f .> limitV))
+            m.storeBytes(of: now & keep, toByteOffset: i, as: SIMD8<UInt8>.self)
+            i += 8
+        }
+        if i < n {
+            suppressFlickerScalar(UnsafeMutableBufferPointer(rebasing: mask[i...]), previous: UnsafeMutableBufferPointer(rebasing: previous[i...]),
+                                  pixels: UnsafeBufferPointer(rebasing: pixels[i...]), before: UnsafeBufferPointer(rebasing: before[i...]),
+                                  flicker: UnsafeMutableBufferPointer(rebasing: flicker[i...]), threshold: threshold, decay: decay, limit: limit)
+        }
+    }
+
+    /// Scalar twin of `suppressFlicker`.
+    public static func suppressFlickerScalar(_ mask: UnsafeMutableBufferPointer<UInt8>, previous: UnsafeMutableBufferPointer<UInt8>,
+                                             pixels: UnsafeBufferPointer<UInt8>, before: UnsafeBufferPointer<UInt8>,
+                                             flicker: UnsafeMutableBufferPointer<Float>, threshold: UInt8, decay: Float, limit: Float) {
+        for i in 0..<mask.count {
+            let jumped = abs(Int(pixels[i]) - Int(before[i])) > Int(threshold)
+            let changed: Float = previous[i] != 0 && (mask[i] == 0 || jumped) ? 1 : 0
+            previous[i] = mask[i]
+            flicker[i] = flicker[i] * decay + changed
+            if flicker[i] > limit { mask[i] = 0 }
+        }
+    }
+
     /// Sum of |a - b| over two frames of the same size (frame-difference energy).
     public static func absoluteDifferenceSum(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = min(a.count, b.count)

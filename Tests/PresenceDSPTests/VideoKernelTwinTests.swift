@@ -69,6 +69,33 @@ import Testing
         }
     }
 
+    @Test(arguments: sizes)
+    func flickerSuppressionMatchesItsScalarTwin(width: Int, height: Int) {
+        var rng = SplitMix64(seed: UInt64(3 * width + height))
+        let n = width * height
+        var maskA = [UInt8](repeating: 0, count: n), prevA = maskA, flickA = [Float](repeating: 0, count: n)
+        var maskB = maskA, prevB = maskA, flickB = flickA
+        var before = Self.random(n, &rng)
+        // Twenty frames of random masks and pixels: counts build up, some pixels pass the limit.
+        for _ in 0..<20 {
+            let raw = Self.random(n, &rng, sparse: true).map { $0 == 255 || rng.next() % 3 == 0 ? UInt8(255) : 0 }
+            let pixels = Self.random(n, &rng)
+            maskA = raw
+            maskB = raw
+            pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
+                maskA.withUnsafeMutableBufferPointer { m in prevA.withUnsafeMutableBufferPointer { p in flickA.withUnsafeMutableBufferPointer {
+                    BackgroundKernels.suppressFlicker(m, previous: p, pixels: px, before: bf, flicker: $0, threshold: 18, decay: 0.9, limit: 2)
+                } } }
+                maskB.withUnsafeMutableBufferPointer { m in prevB.withUnsafeMutableBufferPointer { p in flickB.withUnsafeMutableBufferPointer {
+                    BackgroundKernels.suppressFlickerScalar(m, previous: p, pixels: px, before: bf, flicker: $0, threshold: 18, decay: 0.9, limit: 2)
+                } } }
+            } }
+            #expect(maskA == maskB && prevA == prevB && flickA == flickB)
+            before = pixels
+        }
+        #expect(flickA.contains { $0 > 2 } || n < 8)
+    }
+
     @Test func openingRemovesSpecksAndKeepsBlobs() {
         let w = 40, h = 30
         var mask = [UInt8](repeating: 0, count: w * h)
