@@ -1,70 +1,84 @@
-/// The features of one 10 Hz tick (DESIGN.md §1). Version 2 of the feature
-/// specification: names, units and meaning are listed in `Feature`; fusion and
-/// `replay --features` read them by name, so add new ones at the end.
-public enum Feature: Int, CaseIterable, Sendable {
+/// One feature of the 10 Hz tick (DESIGN.md §1): its place in the vector, the
+/// name `replay --features` and the model files use, and the modality it
+/// belongs to. The list is the feature specification; its version is
+/// `FeatureVector.specVersion`. New features go at the end.
+public struct Feature: Hashable, Sendable, CustomStringConvertible {
+    public let index: Int
+    public let name: String
+    public let sensor: SensorKind
+
+    init(_ index: Int, _ name: String, _ sensor: SensorKind) {
+        self.index = index
+        self.name = name
+        self.sensor = sensor
+    }
+
+    public var description: String { name }
+
+    // MARK: Version 1
+
     /// Fraction 0...1 of pixels that differ from the learned background (max over the tick's frames).
-    case cameraForeground
+    public static let cameraForeground = Feature(0, "camera_foreground", .camera)
     /// Mean absolute luma change between consecutive frames, grey levels (max over the tick).
-    case cameraMotion
+    public static let cameraMotion = Feature(1, "camera_motion", .camera)
     /// Loudest 32 ms window, dBFS.
-    case audioLevel
+    public static let audioLevel = Feature(2, "audio_level_dbfs", .audio)
     /// Loudest window above the tracked noise floor, dB.
-    case audioAboveFloor
+    public static let audioAboveFloor = Feature(3, "audio_above_floor_db", .audio)
     /// Energy-weighted share 0...1 of 300-3400 Hz in the tick's windows above the floor.
-    case audioSpeechRatio
+    public static let audioSpeechRatio = Feature(4, "audio_speech_ratio", .audio)
     /// Largest spectral flux (mean positive change of log power, dB) in the tick.
-    case audioFlux
+    public static let audioFlux = Feature(5, "audio_flux_db", .audio)
     /// Largest moving energy 0...100 over all range gates in the tick's last report.
-    case radarMoving
+    public static let radarMoving = Feature(6, "radar_moving_energy", .radar)
     /// Largest still energy 0...100 over gates 2-8 (gates 0-1 see the mounting surface).
-    case radarStill
+    public static let radarStill = Feature(7, "radar_still_energy", .radar)
     /// Range of the strongest return, metres (0 when the sensor reports no target).
-    case radarDistance
+    public static let radarDistance = Feature(8, "radar_distance_m", .radar)
     /// Standard deviation of the still energy at the strongest still gate over the last 10 s.
-    case radarMicroMotion
-    // Version 2.
+    public static let radarMicroMotion = Feature(9, "radar_micro_motion", .radar)
+
+    // MARK: Version 2
+
     /// Area of the largest foreground blob, fraction 0...1 of the frame (the tick's largest).
-    case cameraBlobArea
+    public static let cameraBlobArea = Feature(10, "camera_blob_area", .camera)
     /// Centre of the largest blob, 0...1 across the frame (last frame of the tick with a blob).
-    case cameraBlobX
+    public static let cameraBlobX = Feature(11, "camera_blob_x", .camera)
     /// Centre of the largest blob, 0...1 down the frame: a pet is low, a standing person reaches high.
-    case cameraBlobY
+    public static let cameraBlobY = Feature(12, "camera_blob_y", .camera)
     /// How fast the blob's centre moves, frame widths per second (the tick's largest).
-    case cameraBlobSpeed
+    public static let cameraBlobSpeed = Feature(13, "camera_blob_speed", .camera)
     /// 1 when the view changed wholesale this tick (camera moved or covered), else 0.
-    case cameraSceneChanged
+    public static let cameraSceneChanged = Feature(14, "camera_scene_changed", .camera)
 
-    public var sensor: SensorKind {
-        switch self {
-        case .cameraForeground, .cameraMotion, .cameraBlobArea, .cameraBlobX, .cameraBlobY, .cameraBlobSpeed, .cameraSceneChanged: .camera
-        case .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux: .audio
-        case .radarMoving, .radarStill, .radarDistance, .radarMicroMotion: .radar
-        }
+    // MARK: Version 3
+
+    /// Spectral flatness 0...1 over 100-4000 Hz (1: white noise, near 0: tones and voiced speech), tick mean.
+    public static let audioFlatness = Feature(15, "audio_flatness", .audio)
+    /// Pitch strength 0...1: the normalised autocorrelation peak at 70-400 Hz lags (voiced speech, song), tick max.
+    public static let audioHarmonicity = Feature(16, "audio_harmonicity", .audio)
+    /// Share 0...1 of the speech-band envelope's variation at 2-8 Hz over the last second: the syllable rhythm.
+    public static let audioModulation = Feature(17, "audio_modulation", .audio)
+    /// Voice activity 0...1 from pitch, syllable rhythm and speech-band energy above the floor (tick max).
+    public static let audioVoice = Feature(18, "audio_voice", .audio)
+    /// Mel bands (32, 60-7600 Hz), each the tick's mean energy above that band's own noise floor, dB.
+    public static let melBands = 32
+    public static func audioMel(_ band: Int) -> Feature {
+        precondition(band >= 0 && band < melBands, "mel band \(band) out of range")
+        return Feature(19 + band, "audio_mel_\(band < 10 ? "0" : "")\(band)_db", .audio)
     }
 
-    public var name: String {
-        switch self {
-        case .cameraForeground: "camera_foreground"
-        case .cameraMotion: "camera_motion"
-        case .audioLevel: "audio_level_dbfs"
-        case .audioAboveFloor: "audio_above_floor_db"
-        case .audioSpeechRatio: "audio_speech_ratio"
-        case .audioFlux: "audio_flux_db"
-        case .radarMoving: "radar_moving_energy"
-        case .radarStill: "radar_still_energy"
-        case .radarDistance: "radar_distance_m"
-        case .radarMicroMotion: "radar_micro_motion"
-        case .cameraBlobArea: "camera_blob_area"
-        case .cameraBlobX: "camera_blob_x"
-        case .cameraBlobY: "camera_blob_y"
-        case .cameraBlobSpeed: "camera_blob_speed"
-        case .cameraSceneChanged: "camera_scene_changed"
-        }
-    }
+    /// Every feature, in vector order.
+    public static let allCases: [Feature] = [
+        .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
+        .radarMoving, .radarStill, .radarDistance, .radarMicroMotion,
+        .cameraBlobArea, .cameraBlobX, .cameraBlobY, .cameraBlobSpeed, .cameraSceneChanged,
+        .audioFlatness, .audioHarmonicity, .audioModulation, .audioVoice,
+    ] + (0..<melBands).map(audioMel)
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 2
+    public static let specVersion = 3
 
     /// Sample time of the tick (its end).
     public var t: Int64
@@ -79,7 +93,7 @@ public struct FeatureVector: Sendable, Equatable {
     }
 
     public subscript(f: Feature) -> Float {
-        get { values[f.rawValue] }
-        set { values[f.rawValue] = newValue }
+        get { values[f.index] }
+        set { values[f.index] = newValue }
     }
 }

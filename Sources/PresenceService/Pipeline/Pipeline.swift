@@ -163,6 +163,11 @@ public final class Pipeline {
         f[.audioAboveFloor] = a.maxAboveFloor
         f[.audioSpeechRatio] = a.speechRatio
         f[.audioFlux] = a.maxFlux
+        f[.audioFlatness] = a.flatness
+        f[.audioHarmonicity] = a.harmonicity
+        f[.audioModulation] = a.modulation
+        f[.audioVoice] = a.voice
+        for band in 0..<Feature.melBands { f[.audioMel(band)] = a.mel[band] }
         let r = radar.takeTickSummary()
         f[.radarMoving] = r.moving
         f[.radarStill] = r.still
