@@ -7,7 +7,7 @@ BIN := .build/debug/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare fuzz test-vm recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -64,6 +64,11 @@ bench: deps
 bgs-compare: build venv
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt
 	$(PY) scripts/peers/bgs_vs_mog2.py
+
+## vad-compare: voice detection against webrtcvad mode 3 on real Speech Commands audio (recall, false positives)
+vad-compare: build venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt
+	$(PY) scripts/peers/vad_vs_webrtcvad.py
 
 ## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
 FUZZ_TIME ?= 600

@@ -26,6 +26,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Audio",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PresenceDSP", package: "presenced"),
+                .product(name: "PresenceRecording", package: "presenced"),
+            ],
+            path: "Benchmarks/Audio",
+            swiftSettings: [.unsafeFlags(["-O"])],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Video",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
