@@ -68,17 +68,34 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         return Feature(19 + band, "audio_mel_\(band < 10 ? "0" : "")\(band)_db", .audio)
     }
 
+    // MARK: Version 4
+
+    /// Largest moving energy over a gate's empty-room baseline (mean + 2σ), 0...100.
+    public static let radarMovingExcess = Feature(51, "radar_moving_excess", .radar)
+    /// Largest still energy over a gate's empty-room baseline, gates 2-8, 0...100.
+    public static let radarStillExcess = Feature(52, "radar_still_excess", .radar)
+    /// Target speed, m/s: the LD2450's fastest target, or the LD2410's range change (low-passed).
+    public static let radarSpeed = Feature(53, "radar_speed_m_s", .radar)
+    /// Share 0...1 of the still energy's variation over 20 s that lies at 0.1-0.5 Hz: breathing.
+    public static let radarBreathingShare = Feature(54, "radar_breathing_share", .radar)
+    /// Amplitude of that 0.1-0.5 Hz variation, energy units (RMS).
+    public static let radarBreathingAmplitude = Feature(55, "radar_breathing_amplitude", .radar)
+    /// Targets tracked: the LD2450's count (0-3); 1 or 0 for an LD2410.
+    public static let radarTargets = Feature(56, "radar_targets", .radar)
+
     /// Every feature, in vector order.
     public static let allCases: [Feature] = [
         .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
         .radarMoving, .radarStill, .radarDistance, .radarMicroMotion,
         .cameraBlobArea, .cameraBlobX, .cameraBlobY, .cameraBlobSpeed, .cameraSceneChanged,
         .audioFlatness, .audioHarmonicity, .audioModulation, .audioVoice,
-    ] + (0..<melBands).map(audioMel)
+    ] + (0..<melBands).map(audioMel) + [
+        .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
+    ]
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 3
+    public static let specVersion = 4
 
     /// Sample time of the tick (its end).
     public var t: Int64

@@ -17,3 +17,13 @@ import Testing
         #expect(s.jsonLine(seq: 42) == #"{"type":"sensor","seq":42,"t":5,"time":"1970-01-01T00:00:00.000Z","sensor":"radar","status":"lost","reason":"read: \"EIO\""}"#)
     }
 }
+
+/// The feature specification: every feature at its own index, names unique.
+@Suite struct FeatureSpecTests {
+    @Test func indicesAreThePositionsAndNamesAreUnique() {
+        for (i, f) in Feature.allCases.enumerated() { #expect(f.index == i, "\(f.name)") }
+        #expect(Set(Feature.allCases.map(\.name)).count == Feature.allCases.count)
+        #expect(FeatureVector(t: 0).values.count == Feature.allCases.count)
+        #expect(Feature.audioMel(0).name == "audio_mel_00_db" && Feature.audioMel(31).name == "audio_mel_31_db")
+    }
+}

@@ -40,7 +40,7 @@ public final class Pipeline {
 
     private let video = VideoFeatureExtractor()
     private let audio = AudioFeatureExtractor()
-    private var radar = RadarFeatureExtractor()
+    private let radar = RadarFeatureExtractor()
     private var ld2410 = LD2410Parser()
     private var ld2450 = LD2450Parser()
     private var radarMessages: [RadarMessage] = []
@@ -168,11 +168,18 @@ public final class Pipeline {
         f[.audioModulation] = a.modulation
         f[.audioVoice] = a.voice
         for band in 0..<Feature.melBands { f[.audioMel(band)] = a.mel[band] }
-        let r = radar.takeTickSummary()
+        // The radar's empty-room baseline learns only once the room has been vacant for a whole hold.
+        let r = radar.takeTickSummary(roomEmpty: !tracker.occupied && t - tracker.since >= options.tracker.hold)
         f[.radarMoving] = r.moving
         f[.radarStill] = r.still
         f[.radarDistance] = r.distance
         f[.radarMicroMotion] = r.microMotion
+        f[.radarMovingExcess] = r.movingExcess
+        f[.radarStillExcess] = r.stillExcess
+        f[.radarSpeed] = r.speed
+        f[.radarBreathingShare] = r.breathingShare
+        f[.radarBreathingAmplitude] = r.breathingAmplitude
+        f[.radarTargets] = r.targets
         // A modality without data this tick is absent: its zeros must not read as "nobody there".
         if a.windows == 0 { f.present.remove(.audio) }
         for feature in Feature.allCases where !f.present.contains(feature.sensor) { f[feature] = 0 }
