@@ -109,6 +109,8 @@ public final class BackgroundSubtractor {
                 }
             }
             count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
+            // An empty mask (most frames of an empty room) has no specks to open and no blob.
+            guard count > 0 else { return }
             if parameters.openMask {
                 scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) }
                 count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
