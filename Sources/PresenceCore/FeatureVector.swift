@@ -62,6 +62,7 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// Voice activity 0...1 from pitch, syllable rhythm and speech-band energy above the floor (tick max).
     public static let audioVoice = Feature(18, "audio_voice", .audio)
     /// Mel bands (32, 60-7600 Hz), each the tick's mean energy above that band's own noise floor, dB.
+    /// (32 matches the SIMD32 the audio extractor keeps them in.)
     public static let melBands = 32
     public static func audioMel(_ band: Int) -> Feature {
         precondition(band >= 0 && band < melBands, "mel band \(band) out of range")

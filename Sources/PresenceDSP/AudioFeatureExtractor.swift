@@ -24,6 +24,19 @@ public final class AudioFeatureExtractor {
         /// Mean energy above each band's floor, dB (inline storage: a tick allocates nothing).
         public var mel = SIMD32<Float>()
         public var windows = 0
+
+        /// The microphone's features of the tick.
+        public func write(into f: inout FeatureVector) {
+            f[.audioLevel] = maxLevel
+            f[.audioAboveFloor] = maxAboveFloor
+            f[.audioSpeechRatio] = speechRatio
+            f[.audioFlux] = maxFlux
+            f[.audioFlatness] = flatness
+            f[.audioHarmonicity] = harmonicity
+            f[.audioModulation] = modulation
+            f[.audioVoice] = voice
+            for band in 0..<Feature.melBands { f[.audioMel(band)] = mel[band] }
+        }
     }
 
     private var sampleRate = 0

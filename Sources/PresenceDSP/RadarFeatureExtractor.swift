@@ -25,6 +25,20 @@ public final class RadarFeatureExtractor {
         public var breathingAmplitude: Float = 0
         public var targets: Float = 0
         public var reports = 0
+
+        /// The radar's features of the tick.
+        public func write(into f: inout FeatureVector) {
+            f[.radarMoving] = moving
+            f[.radarStill] = still
+            f[.radarDistance] = distance
+            f[.radarMicroMotion] = microMotion
+            f[.radarMovingExcess] = movingExcess
+            f[.radarStillExcess] = stillExcess
+            f[.radarSpeed] = speed
+            f[.radarBreathingShare] = breathingShare
+            f[.radarBreathingAmplitude] = breathingAmplitude
+            f[.radarTargets] = targets
+        }
     }
 
     /// Ticks of still energy the breathing spectrum looks at: 20 s at 10 Hz.

@@ -14,6 +14,17 @@ public final class VideoFeatureExtractor {
         public var blobY: Float = 0
         public var blobSpeed: Float = 0
         public var sceneChanged = false
+
+        /// The camera's features of the tick.
+        public func write(into f: inout FeatureVector) {
+            f[.cameraForeground] = foreground
+            f[.cameraMotion] = motion
+            f[.cameraBlobArea] = blobArea
+            f[.cameraBlobX] = blobX
+            f[.cameraBlobY] = blobY
+            f[.cameraBlobSpeed] = blobSpeed
+            f[.cameraSceneChanged] = sceneChanged ? 1 : 0
+        }
     }
 
     private let background: BackgroundSubtractor

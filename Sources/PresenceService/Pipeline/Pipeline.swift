@@ -150,36 +150,11 @@ public final class Pipeline {
         }
 
         var f = FeatureVector(t: t, present: present)
-        let v = video.takeTickSummary()
-        f[.cameraForeground] = v.foreground
-        f[.cameraMotion] = v.motion
-        f[.cameraBlobArea] = v.blobArea
-        f[.cameraBlobX] = v.blobX
-        f[.cameraBlobY] = v.blobY
-        f[.cameraBlobSpeed] = v.blobSpeed
-        f[.cameraSceneChanged] = v.sceneChanged ? 1 : 0
+        video.takeTickSummary().write(into: &f)
         let a = audio.takeTickSummary()
-        f[.audioLevel] = a.maxLevel
-        f[.audioAboveFloor] = a.maxAboveFloor
-        f[.audioSpeechRatio] = a.speechRatio
-        f[.audioFlux] = a.maxFlux
-        f[.audioFlatness] = a.flatness
-        f[.audioHarmonicity] = a.harmonicity
-        f[.audioModulation] = a.modulation
-        f[.audioVoice] = a.voice
-        for band in 0..<Feature.melBands { f[.audioMel(band)] = a.mel[band] }
+        a.write(into: &f)
         // The radar's empty-room baseline learns only once the room has been vacant for a whole hold.
-        let r = radar.takeTickSummary(roomEmpty: !tracker.occupied && t - tracker.since >= options.tracker.hold)
-        f[.radarMoving] = r.moving
-        f[.radarStill] = r.still
-        f[.radarDistance] = r.distance
-        f[.radarMicroMotion] = r.microMotion
-        f[.radarMovingExcess] = r.movingExcess
-        f[.radarStillExcess] = r.stillExcess
-        f[.radarSpeed] = r.speed
-        f[.radarBreathingShare] = r.breathingShare
-        f[.radarBreathingAmplitude] = r.breathingAmplitude
-        f[.radarTargets] = r.targets
+        radar.takeTickSummary(roomEmpty: !tracker.occupied && t - tracker.since >= options.tracker.hold).write(into: &f)
         // A modality without data this tick is absent: its zeros must not read as "nobody there".
         if a.windows == 0 { f.present.remove(.audio) }
         for feature in Feature.allCases where !f.present.contains(feature.sensor) { f[feature] = 0 }
