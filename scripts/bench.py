@@ -5,7 +5,9 @@ p50 wall-clock time and mallocs per iteration, and their ratio.
 
 Usage: scripts/bench.py [--filter REGEX]      (make bench)
 
-Pairs are named "<what> (presenced...)" and "<what> (baseline...)". The
+Pairs are named "<what> (presenced...)" and "<what> (baseline...)"; a
+benchmark without a pair (measured against a target, like audio at 1000x real
+time) is listed after them with its p50. The
 benchmark tool counts about 16 mallocs of its own per measured iteration, so
 "extra mallocs" subtracts the fewest any benchmark of the run showed.
 Standard library only; prints Markdown for BENCHMARKS.md.
@@ -71,6 +73,13 @@ def main():
         mb = base.get("Malloc (total)", floor) - floor
         baseline = re.search(r"\(baseline: ([^)]*)\)", bname)
         print(f"| {what} (baseline: {baseline.group(1) if baseline else '?'}) | {fmt(t)} | {fmt(b)} | {ratio} | {ma:.0f} / {mb:.0f} |")
+    # Benchmarks measured against a fixed target rather than a peer in the same run.
+    single = [(n, r) for n, r in sorted(results.items()) if not any(n in (v[0] for v in p.values()) for p in pairs.values())]
+    if single:
+        print("\n| measurement | p50 | extra mallocs per iteration |")
+        print("|---|---|---|")
+        for name, r in single:
+            print(f"| {name} | {fmt(r.get('Time (wall clock)'))} | {r.get('Malloc (total)', floor) - floor:.0f} |")
 
 
 def fmt(ns):
