@@ -51,9 +51,10 @@ import Testing
         p.waitUntilExit()
         #expect(p.terminationReason == .uncaughtSignal)
 
-        // No summary, perhaps a chunk cut in half: what was flushed each second is all there.
+        // No summary, perhaps a chunk cut in half: what was flushed each second is all there. 3.5 s after
+        // the start, less up to a second for the binary to start on a busy machine and one for the open chunk.
         let (kept, _) = try Self.readLeniently(out)
-        #expect(Self.span(kept) >= 2.0, "only \(Self.span(kept)) s survived kill -9")
+        #expect(Self.span(kept) >= 1.5, "only \(Self.span(kept)) s survived kill -9")
 
         let repair = try TestSupport.presenced("repair", out)
         #expect(repair.status == 0 && repair.stdoutText.contains("rewritten"), "\(repair.stderr)")
