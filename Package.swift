@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PresenceCapture", targets: ["PresenceCapture"]),
         .library(name: "PresenceDSP", targets: ["PresenceDSP"]),
         .library(name: "PresenceRecording", targets: ["PresenceRecording"]),
+        .library(name: "PresenceService", targets: ["PresenceService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

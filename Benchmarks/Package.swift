@@ -37,6 +37,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Pipeline",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PresenceRecording", package: "presenced"),
+                .product(name: "PresenceService", package: "presenced"),
+            ],
+            path: "Benchmarks/Pipeline",
+            swiftSettings: [.unsafeFlags(["-O"])],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Video",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -66,8 +66,11 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     public static let melBands = 32
     public static func audioMel(_ band: Int) -> Feature {
         precondition(band >= 0 && band < melBands, "mel band \(band) out of range")
-        return Feature(19 + band, "audio_mel_\(band < 10 ? "0" : "")\(band)_db", .audio)
+        return mel[band]
     }
+
+    /// Made once: a feature's name is a string, and a tick reads all 32.
+    private static let mel = (0..<melBands).map { Feature(19 + $0, "audio_mel_\($0 < 10 ? "0" : "")\($0)_db", .audio) }
 
     // MARK: Version 4
 
@@ -90,7 +93,7 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         .radarMoving, .radarStill, .radarDistance, .radarMicroMotion,
         .cameraBlobArea, .cameraBlobX, .cameraBlobY, .cameraBlobSpeed, .cameraSceneChanged,
         .audioFlatness, .audioHarmonicity, .audioModulation, .audioVoice,
-    ] + (0..<melBands).map(audioMel) + [
+    ] + mel + [
         .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
     ]
 }
