@@ -66,7 +66,7 @@ final class MCAPReader {
             do {
                 try load(unit)
             } catch {
-                guard lenient else { throw error.appending(" (record at offset \(unit.offset)); replay --lenient uses the readable rest; presenced repair rewrites the file without the damage") }
+                guard lenient else { throw error.appending(Self.hint(at: unit.offset)) }
                 damage.note("\(error) (record at offset \(unit.offset))")
             }
         }
@@ -191,9 +191,14 @@ final class MCAPReader {
         return true
     }
 
+    /// What a strict reader adds to an error about damage: where, and what to do.
+    private static func hint(at offset: UInt64) -> String {
+        " (record at offset \(offset)); replay --lenient uses the readable rest; presenced repair rewrites the file without the damage"
+    }
+
     /// Stops the scan at damage: an error, or (lenient) a note and what came before.
     private func damaged(_ error: RecordingError, at offset: UInt64) throws(RecordingError) {
-        guard lenient else { throw error.appending(" (record at offset \(offset)); replay --lenient uses the readable rest; presenced repair rewrites the file without the damage") }
+        guard lenient else { throw error.appending(Self.hint(at: offset)) }
         damage.note("\(error) (record at offset \(offset))")
     }
 

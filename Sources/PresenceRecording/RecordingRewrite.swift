@@ -24,8 +24,7 @@ public enum RecordingRewrite {
 
     /// Rewrites `path` (or writes `output`) with every readable message; a file that reads cleanly is left as it is.
     public static func repair(path: String, output: String? = nil) throws -> Report {
-        let strict = try? readsCleanly(path)
-        if strict == true, output == nil { return Report(messages: try countMessages(path), damage: nil, wasIntact: true) }
+        if output == nil, let messages = try? messagesIfIntact(path) { return Report(messages: messages, damage: nil, wasIntact: true) }
         return try rewrite(path, to: output ?? path, lenient: true)
     }
 
@@ -126,16 +125,10 @@ public enum RecordingRewrite {
         return Report(messages: count, damage: reader.damage.summary, wasIntact: false)
     }
 
-    /// True when every message reads without error and the summary is there.
-    private static func readsCleanly(_ path: String) throws -> Bool {
+    /// The number of messages when the summary is there and every message reads without error, else nil.
+    private static func messagesIfIntact(_ path: String) throws -> Int? {
         let reader = try MCAPReader(path: path, lenient: false)
-        guard reader.hasSummary else { return false }
-        while try reader.next() != nil {}
-        return true
-    }
-
-    private static func countMessages(_ path: String) throws -> Int {
-        let reader = try MCAPReader(path: path, lenient: false)
+        guard reader.hasSummary else { return nil }
         var n = 0
         while try reader.next() != nil { n += 1 }
         return n

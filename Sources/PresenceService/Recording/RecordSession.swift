@@ -40,7 +40,6 @@ public enum RecordSession {
         guard !FileManager.default.fileExists(atPath: options.output) else {
             throw ReplayError(exitCode: .usage, description: "\(options.output) exists: recordings are never overwritten; choose another name")
         }
-        try config.checkSource()
         let source = try config.makeSource()
         defer { source.close() }
         let writer = try RecordingWriter(path: options.output, metadata: [

@@ -49,10 +49,7 @@ final class LiveSource: SampleSource {
             devices.append((RadarDevice(path: r.device, model: r.model, baud: r.baud, clock: clock), "presenced-radar"))
             described.append("\(r.model.rawValue) \(r.device)")
         }
-        guard !devices.isEmpty else {
-            throw ConfigError(file: config.sourcePath ?? "configuration", key: "camera",
-                              message: "expected at least one of [camera], [audio], [radar] (or a [replay] section)")
-        }
+        guard !devices.isEmpty else { throw config.noSource }
         self.microphone = microphone
         self.camera = camera
         sensors = Set(devices.map(\.0.sensor))

@@ -16,8 +16,13 @@ extension PresenceConfig {
         if let r = replay {
             _ = try ReplaySource(path: r.file, loop: r.loop, speed: r.speed, configured: configuredSensors)
         } else if configuredSensors.isEmpty {
-            throw ConfigError(file: sourcePath ?? "configuration", key: "camera",
-                              message: "expected at least one of [camera], [audio], [radar], or a [replay] section")
+            throw noSource
         }
+    }
+
+    /// Neither devices nor a recording to read from.
+    var noSource: ConfigError {
+        ConfigError(file: sourcePath ?? "configuration", key: "camera",
+                    message: "expected at least one of [camera], [audio], [radar], or a [replay] section")
     }
 }
