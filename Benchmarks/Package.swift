@@ -4,6 +4,18 @@
 //   make bench        (swift package --package-path Benchmarks benchmark)
 import PackageDescription
 
+/// A benchmark executable in Benchmarks/NAME, built optimised, using presenced's `products`.
+func benchmark(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "presenced") } + extra,
+        path: "Benchmarks/\(name)",
+        swiftSettings: [.unsafeFlags(["-O"])],
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "presenced-benchmarks",
     platforms: [.macOS(.v15)],
@@ -14,49 +26,9 @@ let package = Package(
     targets: [
         // ALSA for the bare snd_pcm_readi baseline (the main package's module map under another name: system library targets are not products).
         .systemLibrary(name: "CALSABench", path: "Sources/CALSABench", pkgConfig: "alsa"),
-        .executableTarget(
-            name: "Capture",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PresenceCapture", package: "presenced"),
-                "CALSABench",
-            ],
-            path: "Benchmarks/Capture",
-            swiftSettings: [.unsafeFlags(["-O"])],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Audio",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PresenceDSP", package: "presenced"),
-                .product(name: "PresenceRecording", package: "presenced"),
-            ],
-            path: "Benchmarks/Audio",
-            swiftSettings: [.unsafeFlags(["-O"])],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Pipeline",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PresenceRecording", package: "presenced"),
-                .product(name: "PresenceService", package: "presenced"),
-            ],
-            path: "Benchmarks/Pipeline",
-            swiftSettings: [.unsafeFlags(["-O"])],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Video",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PresenceDSP", package: "presenced"),
-                .product(name: "PresenceRecording", package: "presenced"),
-            ],
-            path: "Benchmarks/Video",
-            swiftSettings: [.unsafeFlags(["-O"])],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("Capture", ["PresenceCapture"], extra: ["CALSABench"]),
+        benchmark("Audio", ["PresenceDSP", "PresenceRecording"]),
+        benchmark("Pipeline", ["PresenceRecording", "PresenceService"]),
+        benchmark("Video", ["PresenceDSP", "PresenceRecording"]),
     ]
 )
