@@ -23,7 +23,7 @@ public enum PresenceEvent: Sendable, Equatable {
             w.raw("occupied", o.occupied ? "true" : "false")
             w.number("confidence", o.confidence)
             var sources = JSONObjectWriter()
-            for (sensor, score) in o.sources.sorted(by: { $0.key < $1.key }) {
+            for (sensor, score) in o.sources {
                 sources.number(sensor.rawValue, score)
             }
             w.raw("sources", sources.finish())
@@ -46,9 +46,9 @@ public struct OccupancyChange: Sendable, Equatable {
     /// p(occupied) of the deciding tick, 0...1.
     public var confidence: Double
     /// Each present modality's own score, 0...1.
-    public var sources: [SensorKind: Double]
+    public var sources: SensorScores
 
-    public init(t: Int64, occupied: Bool, confidence: Double, sources: [SensorKind: Double]) {
+    public init(t: Int64, occupied: Bool, confidence: Double, sources: SensorScores) {
         self.t = t
         self.occupied = occupied
         self.confidence = confidence

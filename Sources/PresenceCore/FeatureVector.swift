@@ -104,10 +104,10 @@ public struct FeatureVector: Sendable, Equatable {
     /// Sample time of the tick (its end).
     public var t: Int64
     /// Modalities whose features are valid this tick; the others hold zeros.
-    public var present: Set<SensorKind>
+    public var present: SensorSet
     public var values: [Float]
 
-    public init(t: Int64, present: Set<SensorKind> = [], values: [Float]? = nil) {
+    public init(t: Int64, present: SensorSet = [], values: [Float]? = nil) {
         self.t = t
         self.present = present
         self.values = values ?? [Float](repeating: 0, count: Feature.allCases.count)

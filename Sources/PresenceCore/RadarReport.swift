@@ -9,14 +9,14 @@ public struct LD2410Report: Sendable, Equatable {
     public var stillEnergy: UInt8
     public var detectionDistanceCm: UInt16
     /// Engineering mode only: energy 0...100 of gates 0...maxGate (0.75 m per gate).
-    public var movingGateEnergies: [UInt8]
-    public var stillGateEnergies: [UInt8]
+    public var movingGateEnergies: GateEnergies
+    public var stillGateEnergies: GateEnergies
     public var lightLevel: UInt8
     public var outPin: UInt8
 
     public init(targetState: UInt8, movingDistanceCm: UInt16, movingEnergy: UInt8, stillDistanceCm: UInt16,
-                stillEnergy: UInt8, detectionDistanceCm: UInt16, movingGateEnergies: [UInt8] = [],
-                stillGateEnergies: [UInt8] = [], lightLevel: UInt8 = 0, outPin: UInt8 = 0) {
+                stillEnergy: UInt8, detectionDistanceCm: UInt16, movingGateEnergies: GateEnergies = [],
+                stillGateEnergies: GateEnergies = [], lightLevel: UInt8 = 0, outPin: UInt8 = 0) {
         self.targetState = targetState
         self.movingDistanceCm = movingDistanceCm
         self.movingEnergy = movingEnergy

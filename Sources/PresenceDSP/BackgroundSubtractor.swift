@@ -74,17 +74,23 @@ public final class BackgroundSubtractor {
         if mask.count != n { mask = [UInt8](repeating: 0, count: n) }
         defer { framesSeen += 1 }
 
-        let diff = frameDifference(frame.luma)
         let before = previous
         previous = frame.luma
         if framesSeen < parameters.learningFrames {
+            let diff = frameDifference(frame.luma, before)
             learn(frame.luma)
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
         }
         let shift = medianShift(frame.luma)
-        var count = classify(frame.luma, shift: shift, mask: &mask)
-        if Float(count) > parameters.sceneChangeFraction * Float(n) {
+        let settings = BackgroundKernels.SegmentSettings(
+            shift: shift, threshold: parameters.threshold, rate: parameters.alpha, foregroundRate: parameters.foregroundAlpha,
+            jump: UInt8(min(255, parameters.threshold)), decay: parameters.flickerDecay, limit: parameters.flickerLimit)
+        // Without a last frame (a model that learns nothing first) the frame is its own "before": no change.
+        let last = before.count == n ? before : frame.luma
+        let counts = segment(frame.luma, before: last, settings: settings, mask: &mask)
+        let diff = Float(counts.difference) / Float(max(n, 1))
+        if Float(counts.raw) > parameters.sceneChangeFraction * Float(n) {
             // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
             framesSeen = -1
             background.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -94,28 +100,16 @@ public final class BackgroundSubtractor {
             return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: shift, learning: true, blob: nil, sceneChanged: true)
         }
         var blob: BlobFinder.Blob?
-        mask.withUnsafeMutableBufferPointer { m in
-            if before.count == n {
-                previousRaw.withUnsafeMutableBufferPointer { pv in
-                    flicker.withUnsafeMutableBufferPointer { fl in
-                        frame.luma.withUnsafeBufferPointer { px in
-                            before.withUnsafeBufferPointer {
-                                BackgroundKernels.suppressFlicker(m, previous: pv, pixels: px, before: $0, flicker: fl,
-                                                                  threshold: UInt8(min(255, parameters.threshold)),
-                                                                  decay: parameters.flickerDecay, limit: parameters.flickerLimit)
-                            }
-                        }
-                    }
+        var count = counts.kept
+        // An empty mask (most frames of an empty room) has no specks to open and no blob.
+        if count > 0 {
+            mask.withUnsafeMutableBufferPointer { m in
+                if parameters.openMask {
+                    scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) }
+                    count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
                 }
+                blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height)
             }
-            count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
-            // An empty mask (most frames of an empty room) has no specks to open and no blob.
-            guard count > 0 else { return }
-            if parameters.openMask {
-                scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) }
-                count = BackgroundKernels.countSet(UnsafeBufferPointer(m))
-            }
-            blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height)
         }
         return Result(foregroundFraction: Float(count) / Float(max(n, 1)), frameDifference: diff,
                       illuminationShift: shift, learning: false, blob: blob, sceneChanged: false)
@@ -141,9 +135,10 @@ public final class BackgroundSubtractor {
         }
     }
 
-    private func frameDifference(_ luma: [UInt8]) -> Float {
-        guard previous.count == luma.count, !luma.isEmpty else { return 0 }
-        let sum = previous.withUnsafeBufferPointer { a in
+    /// Mean |luma - before|, grey levels (0 for the first frame).
+    private func frameDifference(_ luma: [UInt8], _ before: [UInt8]) -> Float {
+        guard before.count == luma.count, !luma.isEmpty else { return 0 }
+        let sum = before.withUnsafeBufferPointer { a in
             luma.withUnsafeBufferPointer { b in BackgroundKernels.absoluteDifferenceSum(a, b) }
         }
         return Float(sum) / Float(luma.count)
@@ -173,12 +168,18 @@ public final class BackgroundSubtractor {
         return 0
     }
 
-    private func classify(_ luma: [UInt8], shift: Float, mask: inout [UInt8]) -> Int {
-        background.withUnsafeMutableBufferPointer { bg in
-            luma.withUnsafeBufferPointer { px in
-                mask.withUnsafeMutableBufferPointer { m in
-                    BackgroundKernels.classify(px, background: bg, mask: m, shift: shift, threshold: parameters.threshold,
-                                               rate: parameters.alpha, foregroundRate: parameters.foregroundAlpha)
+    private func segment(_ luma: [UInt8], before: [UInt8], settings: BackgroundKernels.SegmentSettings,
+                         mask: inout [UInt8]) -> BackgroundKernels.SegmentCounts {
+        luma.withUnsafeBufferPointer { px in
+            before.withUnsafeBufferPointer { bf in
+                background.withUnsafeMutableBufferPointer { bg in
+                    mask.withUnsafeMutableBufferPointer { m in
+                        previousRaw.withUnsafeMutableBufferPointer { pv in
+                            flicker.withUnsafeMutableBufferPointer { fl in
+                                BackgroundKernels.segment(px, before: bf, background: bg, mask: m, previous: pv, flicker: fl, settings)
+                            }
+                        }
+                    }
                 }
             }
         }

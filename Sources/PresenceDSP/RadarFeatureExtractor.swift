@@ -186,7 +186,7 @@ struct GateBaseline {
     private var hasPending = false
 
     /// (moving, still) excess over the baseline, gates 0-8 moving and 2-8 still; remembers the report for `learn`.
-    mutating func excess(moving: [UInt8], still: [UInt8]) -> (Float, Float) {
+    mutating func excess(moving: GateEnergies, still: GateEnergies) -> (Float, Float) {
         var m: Float = 0, s: Float = 0
         for g in 0..<Self.gates {
             let mv = g < moving.count ? Float(moving[g]) : 0, st = g < still.count ? Float(still[g]) : 0

@@ -5,9 +5,9 @@ public struct FusionResult: Sendable, Equatable {
     /// p(occupied), 0...1.
     public var probability: Double
     /// Each present modality's own score, 0...1.
-    public var sources: [SensorKind: Double]
+    public var sources: SensorScores
 
-    public init(probability: Double, sources: [SensorKind: Double]) {
+    public init(probability: Double, sources: SensorScores) {
         self.probability = probability
         self.sources = sources
     }

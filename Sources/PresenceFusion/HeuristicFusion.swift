@@ -6,17 +6,17 @@ import PresenceCore
 /// weight because a TV or radio can sound like people; a voice alone cannot
 /// cross the default on-threshold. A trained classifier replaces this (issue 7).
 public struct HeuristicFusion: OccupancyClassifier {
-    public static let weights: [SensorKind: Double] = [.camera: 0.95, .radar: 0.95, .audio: 0.5]
+    public static let weights: SensorScores = [.camera: 0.95, .radar: 0.95, .audio: 0.5]
 
     public init() {}
 
     public func classify(_ f: FeatureVector) -> FusionResult {
-        var sources: [SensorKind: Double] = [:]
+        var sources: SensorScores = [:]
         var pNone = 1.0
-        for sensor in f.present.sorted() {
+        for sensor in f.present {
             let s = score(sensor, f)
             sources[sensor] = s
-            pNone *= 1 - Self.weights[sensor, default: 0] * s
+            pNone *= 1 - (Self.weights[sensor] ?? 0) * s
         }
         return FusionResult(probability: 1 - pNone, sources: sources)
     }

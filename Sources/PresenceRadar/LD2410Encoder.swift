@@ -31,7 +31,7 @@ public enum LD2410Encoder {
         p += le16(r.detectionDistanceCm)
         if r.isEngineering {
             p += [UInt8(r.movingGateEnergies.count - 1), UInt8(r.stillGateEnergies.count - 1)]
-            p += r.movingGateEnergies + r.stillGateEnergies + [r.lightLevel, r.outPin]
+            p += Array(r.movingGateEnergies) + Array(r.stillGateEnergies) + [r.lightLevel, r.outPin]
         }
         p += [0x55, 0x00]
         return frame(header: LD2410Parser.reportHeader, footer: LD2410Parser.reportFooter, payload: p)

@@ -87,7 +87,11 @@ public struct LD2410Parser: Sendable {
     }
 
     static func decodeReport(_ p: ArraySlice<UInt8>) -> RadarMessage? {
-        let b = Array(p)
+        // Indexed from 0 without copying the parser's buffer slice.
+        p.withUnsafeBufferPointer { decodeReport($0) }
+    }
+
+    private static func decodeReport(_ b: UnsafeBufferPointer<UInt8>) -> RadarMessage? {
         // type, 0xAA, state, mdist(2), menergy, sdist(2), senergy, ddist(2) = 11; then 0x55 0x00
         guard b.count >= 13, b[1] == 0xAA, b[b.count - 2] == 0x55 else { return nil }
         let type = b[0]
@@ -104,8 +108,8 @@ public struct LD2410Parser: Sendable {
             // gates + light level + out pin + 0x55 0x00
             guard maxMoving <= 8, maxStill <= 8, b.count == 13 + (maxMoving + 1) + (maxStill + 1) + 2 + 2 else { return nil }
             let m0 = 13, s0 = m0 + maxMoving + 1, tail = s0 + maxStill + 1
-            r.movingGateEnergies = Array(b[m0..<s0])
-            r.stillGateEnergies = Array(b[s0..<tail])
+            r.movingGateEnergies = GateEnergies(b[m0..<s0])
+            r.stillGateEnergies = GateEnergies(b[s0..<tail])
             guard r.movingGateEnergies.allSatisfy({ $0 <= 100 }), r.stillGateEnergies.allSatisfy({ $0 <= 100 }) else { return nil }
             r.lightLevel = b[tail]
             r.outPin = b[tail + 1]

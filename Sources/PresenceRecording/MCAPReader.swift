@@ -1,3 +1,5 @@
+import PresenceCore
+
 /// One message as stored: its data is a slice of the (decompressed) chunk.
 struct MCAPMessage {
     var channel: UInt16
@@ -33,6 +35,12 @@ final class MCAPReader {
     private var nextUnit = 0
     private var pending = MessageHeap()
     private var order: UInt64 = 0
+    /// Reused from chunk to chunk, so that a replay in steady state allocates nothing per chunk:
+    /// the chunk record as read, the zstd context, and the decompressed records (pending messages
+    /// are slices of those; a slot still held when its turn comes again is copied, not overwritten).
+    private var compressedBuffer: [UInt8] = []
+    private let zstd = ZstdDecoder()
+    private var chunkBuffers = RecycledBuffers<UInt8>(slots: 4, zero: 0)
 
     convenience init(path: String, lenient: Bool) throws(RecordingError) {
         try self.init(file: RandomAccessFile(path: path), lenient: lenient)
@@ -222,7 +230,8 @@ final class MCAPReader {
 
     private func decompressChunk(at offset: UInt64, length: UInt64) throws(RecordingError) -> (start: UInt64, bytes: [UInt8]) {
         guard length <= UInt64(MCAP.maxChunkSize) + 1024 else { throw .corrupt("chunk record of \(length) bytes (at most \(MCAP.maxChunkSize >> 20) MB are accepted)") }
-        var r = ByteReader(try file.read(at: offset, count: Int(length)))
+        try file.read(at: offset, count: Int(length), into: &compressedBuffer)
+        var r = ByteReader(compressedBuffer)
         guard try r.u8() == MCAP.Opcode.chunk.rawValue else { throw .corrupt("chunk index points at another record") }
         _ = try r.u64()
         let start = try r.u64()
@@ -233,14 +242,19 @@ final class MCAPReader {
         guard uncompressedSize <= UInt64(MCAP.maxChunkSize) else {
             throw .corrupt("chunk claims \(uncompressedSize) uncompressed bytes (at most \(MCAP.maxChunkSize >> 20) MB are accepted)")
         }
-        let records: [UInt8]
+        let size = Int(uncompressedSize)
         switch compression {
-        case "": records = Array(compressed)
-        case "zstd": records = try Zstd.decompress(compressed, size: Int(uncompressedSize))
-        case "lz4": records = try LZ4Frame.decompress(compressed, size: Int(uncompressedSize))
+        case "", "zstd", "lz4": break
         default: throw .unsupported("chunk compression \"\(compression)\" (zstd, lz4 and none are supported)")
         }
-        guard records.count == Int(uncompressedSize) else { throw .corrupt("chunk size does not match its header") }
+        if compression.isEmpty, compressed.count != size { throw .corrupt("chunk size does not match its header") }
+        let records = try chunkBuffers.fill(count: size) { (out) throws(RecordingError) in
+            switch compression {
+            case "zstd": try zstd.decompress(compressed, into: out)
+            case "lz4": try LZ4Frame.decompress(compressed, into: out)
+            default: compressed.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) }
+            }
+        }
         if crc != 0, CRC32.checksum(records) != crc { throw .corrupt("chunk CRC mismatch at offset \(offset)") }
         return (start, records)
     }

@@ -17,7 +17,24 @@ enum MessageCodecs {
         return w.bytes
     }
 
+    /// Decodes into a fresh array (tests, one-off reads); a replay passes its recycled buffers.
     static func decodeImage(_ data: ArraySlice<UInt8>) throws(RecordingError) -> VideoFrame {
+        var pool = RecycledBuffers<UInt8>(slots: 1, zero: 0)
+        return try decodeImage(data, into: &pool)
+    }
+
+    private enum PixelFormat {
+        case mono8, yuyv, rgb8, bgr8
+        var bytesPerPixel: Int {
+            switch self {
+            case .mono8: 1
+            case .yuyv: 2
+            case .rgb8, .bgr8: 3
+            }
+        }
+    }
+
+    static func decodeImage(_ data: ArraySlice<UInt8>, into pool: inout RecycledBuffers<UInt8>) throws(RecordingError) -> VideoFrame {
         var r = ProtobufReader(data)
         var width = 0, height = 0, step = 0
         var encoding = ""
@@ -32,13 +49,15 @@ enum MessageCodecs {
             default: break
             }
         }
-        let bytesPerPixel: Int
+        let format: PixelFormat
         switch encoding {
-        case "mono8": bytesPerPixel = 1
-        case "yuyv", "yuv422_yuy2": bytesPerPixel = 2
-        case "rgb8", "bgr8": bytesPerPixel = 3
+        case "mono8": format = .mono8
+        case "yuyv", "yuv422_yuy2": format = .yuyv
+        case "rgb8": format = .rgb8
+        case "bgr8": format = .bgr8
         default: throw .badMessage(topic: "/camera/image", "encoding \"\(encoding)\" is not one of mono8, yuyv, rgb8, bgr8")
         }
+        let bytesPerPixel = format.bytesPerPixel
         guard width > 0, height > 0, width <= 16384, height <= 16384 else {
             throw .badMessage(topic: "/camera/image", "image size \(width)x\(height) is not usable")
         }
@@ -50,21 +69,24 @@ enum MessageCodecs {
             throw .badMessage(topic: "/camera/image", "\(pixels.count) bytes of data for a \(width)x\(height) \(encoding) image with step \(step)")
         }
         // One loop per encoding, so the per-pixel work is a copy or a few multiplies (this runs for every frame replayed).
-        var luma = [UInt8](repeating: 0, count: width * height)
-        pixels.withUnsafeBufferPointer { src in
-            luma.withUnsafeMutableBufferPointer { dst in
+        let luma = pool.fill(count: width * height) { dst in
+            pixels.withUnsafeBufferPointer { src in
+                if format == .mono8, step == width {
+                    _ = dst.update(fromContentsOf: UnsafeBufferPointer(rebasing: src[0..<(width * height)]))
+                    return
+                }
                 for y in 0..<height {
                     let row = y * step, out = y * width
-                    switch encoding {
-                    case "mono8":
+                    switch format {
+                    case .mono8:
                         _ = UnsafeMutableBufferPointer(rebasing: dst[out..<(out + width)])
                             .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[row..<(row + width)]))
-                    case "yuyv", "yuv422_yuy2":
+                    case .yuyv:
                         // Y0 U Y1 V: every even byte is luma.
                         for x in 0..<width { dst[out + x] = src[row + 2 * x] }
-                    case "rgb8":
+                    case .rgb8:
                         for x in 0..<width { dst[out + x] = lumaBT601(src[row + 3 * x], src[row + 3 * x + 1], src[row + 3 * x + 2]) }
-                    default:
+                    case .bgr8:
                         for x in 0..<width { dst[out + x] = lumaBT601(src[row + 3 * x + 2], src[row + 3 * x + 1], src[row + 3 * x]) }
                     }
                 }
@@ -99,6 +121,11 @@ enum MessageCodecs {
     }
 
     static func decodeAudio(_ data: ArraySlice<UInt8>) throws(RecordingError) -> AudioChunk {
+        var pool = RecycledBuffers<Int16>(slots: 1, zero: 0)
+        return try decodeAudio(data, into: &pool)
+    }
+
+    static func decodeAudio(_ data: ArraySlice<UInt8>, into pool: inout RecycledBuffers<Int16>) throws(RecordingError) -> AudioChunk {
         var r = ProtobufReader(data)
         var pcm: ArraySlice<UInt8> = []
         var format = "", rate = 0, channels = 0
@@ -118,13 +145,18 @@ enum MessageCodecs {
         guard pcm.count % frameBytes == 0 else {
             throw .badMessage(topic: "/audio", "\(pcm.count) bytes is not a whole number of \(channels)-channel 16-bit frames")
         }
-        let base = pcm.startIndex
-        func sample(_ i: Int) -> Int { Int(Int16(bitPattern: UInt16(pcm[base + 2 * i]) | UInt16(pcm[base + 2 * i + 1]) << 8)) }
         let frames = pcm.count / frameBytes
-        // Stereo is mixed down by averaging (rounding toward negative infinity keeps it exact for equal channels).
-        let samples: [Int16] = channels == 1
-            ? (0..<frames).map { Int16(sample($0)) }
-            : (0..<frames).map { Int16((sample(2 * $0) + sample(2 * $0 + 1)) >> 1) }
+        let samples = pool.fill(count: frames) { out in
+            pcm.withUnsafeBufferPointer { src in
+                func sample(_ i: Int) -> Int { Int(Int16(bitPattern: UInt16(src[2 * i]) | UInt16(src[2 * i + 1]) << 8)) }
+                // Stereo is mixed down by averaging (rounding toward negative infinity keeps it exact for equal channels).
+                if channels == 1 {
+                    for i in 0..<frames { out[i] = Int16(sample(i)) }
+                } else {
+                    for i in 0..<frames { out[i] = Int16((sample(2 * i) + sample(2 * i + 1)) >> 1) }
+                }
+            }
+        }
         return AudioChunk(sampleRate: rate, samples: samples)
     }
 
@@ -138,16 +170,17 @@ enum MessageCodecs {
         return w.bytes
     }
 
-    static func decodeSerial(_ data: ArraySlice<UInt8>, model: RadarModel) throws(RecordingError) -> SerialChunk {
+    static func decodeSerial(_ data: ArraySlice<UInt8>, model: RadarModel, into pool: inout RecycledBuffers<UInt8>) throws(RecordingError) -> SerialChunk {
         var r = ProtobufReader(data)
-        var device = "", bytes: [UInt8] = []
+        var device = "", bytes: ArraySlice<UInt8> = []
         while let (field, value) = try r.next() {
             switch (field, value) {
             case (2, .bytes(let b)): device = String(decoding: b, as: UTF8.self)
-            case (3, .bytes(let b)): bytes = Array(b)
+            case (3, .bytes(let b)): bytes = b
             default: break
             }
         }
-        return SerialChunk(model: model, device: device, bytes: bytes)
+        let copy = pool.fill(count: bytes.count) { out in bytes.withUnsafeBufferPointer { _ = out.update(fromContentsOf: $0) } }
+        return SerialChunk(model: model, device: device, bytes: copy)
     }
 }

@@ -45,17 +45,33 @@ final class RandomAccessFile {
     }
 
     func read(at offset: UInt64, count: Int) throws(RecordingError) -> [UInt8] {
+        var out: [UInt8] = []
+        try read(at: offset, count: count, into: &out)
+        return out
+    }
+
+    /// Reads into `buffer` (resized to `count`), which keeps its storage from call to call: chunk after
+    /// chunk of a replay then reads without allocating or faulting in fresh pages.
+    func read(at offset: UInt64, count: Int, into buffer: inout [UInt8]) throws(RecordingError) {
         guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
             throw .truncated("\(count) bytes at offset \(offset) run past the end of the \(size)-byte file")
         }
+        if buffer.count > count {
+            buffer.removeLast(buffer.count - count)
+        } else if buffer.count < count {
+            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+        }
         switch storage {
         case .memory(let bytes):
-            return Array(bytes[Int(offset)..<Int(offset) + count])
+            buffer.withUnsafeMutableBufferPointer { dst in
+                bytes.withUnsafeBufferPointer { src in
+                    _ = dst.update(fromContentsOf: UnsafeBufferPointer(rebasing: src[Int(offset)..<Int(offset) + count]))
+                }
+            }
         case .file(let fd):
-            var out = [UInt8](repeating: 0, count: count)
             var done = 0
             while done < count {
-                let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else {
                     let reason = n == 0 ? "the file shrank while being read" : String(cString: strerror(errno))
@@ -63,7 +79,6 @@ final class RandomAccessFile {
                 }
                 done += n
             }
-            return out
         }
     }
 }

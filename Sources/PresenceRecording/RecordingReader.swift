@@ -37,6 +37,11 @@ public final class RecordingReader {
     private var checkedChannels: [UInt16: Kind] = [:]
     /// Log time of the last message returned: time must not go backwards.
     private var lastLogTime: UInt64 = 0
+    /// Decoded samples go into arrays reused round-robin (RecycledBuffers): a replay in steady state
+    /// allocates nothing per sample. Four slots: the pipeline keeps the last frame for a frame difference.
+    private var lumaBuffers = RecycledBuffers<UInt8>(slots: 4, zero: 0)
+    private var audioBuffers = RecycledBuffers<Int16>(slots: 4, zero: 0)
+    private var serialBuffers = RecycledBuffers<UInt8>(slots: 4, zero: 0)
 
     private enum Kind {
         case camera, audio, radar(RadarModel), labels, events, skip
@@ -102,9 +107,9 @@ public final class RecordingReader {
         let t = Int64(clamping: m.logTime)
         let content: RecordingMessage.Content = switch kind {
         case .skip: preconditionFailure("skipped above")
-        case .camera: .sample(Sample(t: t, payload: .video(try MessageCodecs.decodeImage(m.data))))
-        case .audio: .sample(Sample(t: t, payload: .audio(try MessageCodecs.decodeAudio(m.data))))
-        case .radar(let model): .sample(Sample(t: t, payload: .serial(try MessageCodecs.decodeSerial(m.data, model: model))))
+        case .camera: .sample(Sample(t: t, payload: .video(try MessageCodecs.decodeImage(m.data, into: &lumaBuffers))))
+        case .audio: .sample(Sample(t: t, payload: .audio(try MessageCodecs.decodeAudio(m.data, into: &audioBuffers))))
+        case .radar(let model): .sample(Sample(t: t, payload: .serial(try MessageCodecs.decodeSerial(m.data, model: model, into: &serialBuffers))))
         case .labels: .label(try Self.label(m.data))
         case .events: .event(String(decoding: m.data, as: UTF8.self))
         }

@@ -94,7 +94,7 @@ struct SimulatedRadar {
                             movingDistanceCm: cm(movingGate), movingEnergy: movingGate.map { mv[$0] } ?? 0,
                             stillDistanceCm: cm(stillGate), stillEnergy: stillGate.map { st[$0] } ?? 0,
                             detectionDistanceCm: max(cm(movingGate), cm(stillGate)),
-                            movingGateEnergies: mv, stillGateEnergies: st,
+                            movingGateEnergies: GateEnergies(mv), stillGateEnergies: GateEnergies(st),
                             lightLevel: 96, outPin: state != 0 ? 1 : 0)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct RadarFeatureTests {
     static func report(moving: [UInt8], still: [UInt8]) -> RadarReport {
         .ld2410(LD2410Report(targetState: 3, movingDistanceCm: 150, movingEnergy: moving.max()!, stillDistanceCm: 150,
-                             stillEnergy: still.max()!, detectionDistanceCm: 150, movingGateEnergies: moving, stillGateEnergies: still))
+                             stillEnergy: still.max()!, detectionDistanceCm: 150, movingGateEnergies: GateEnergies(moving), stillGateEnergies: GateEnergies(still)))
     }
 
     @Test func breathingShowsAsPowerAtAQuarterHertz() {

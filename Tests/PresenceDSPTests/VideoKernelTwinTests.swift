@@ -14,32 +14,50 @@ import Testing
         }
     }
 
+    /// Twenty frames through both, with three settings: backgrounds adapt, flicker counts build up and
+    /// some pixels pass the limit; every array and count must agree exactly.
     @Test(arguments: sizes)
-    func classifyMatchesItsScalarTwin(width: Int, height: Int) {
+    func segmentMatchesItsScalarTwin(width: Int, height: Int) {
         var rng = SplitMix64(seed: UInt64(width * 1000 + height))
         let n = width * height
-        let pixels = Self.random(n, &rng)
-        let start = (0..<n).map { _ in Float(rng.next() % 25600) / 100 }
-        for (shift, threshold) in [(Float(0), Float(18)), (-12.5, 6), (40, 30)] {
-            var bgSIMD = start, bgScalar = start
-            var maskSIMD = [UInt8](repeating: 7, count: n), maskScalar = [UInt8](repeating: 9, count: n)
-            let a = pixels.withUnsafeBufferPointer { px in
-                bgSIMD.withUnsafeMutableBufferPointer { bg in
-                    maskSIMD.withUnsafeMutableBufferPointer { m in
-                        BackgroundKernels.classify(px, background: bg, mask: m, shift: shift, threshold: threshold, rate: 1.0 / 64, foregroundRate: 1.0 / 16384)
-                    }
+        let settings = [BackgroundKernels.SegmentSettings(shift: 0, threshold: 18, rate: 1.0 / 64, foregroundRate: 1.0 / 16384,
+                                                          jump: 18, decay: 0.9, limit: 2),
+                        .init(shift: -12.5, threshold: 6, rate: 0.1, foregroundRate: 0.001, jump: 40, decay: 0.99, limit: 1),
+                        .init(shift: 40, threshold: 30, rate: 1.0 / 32, foregroundRate: 0, jump: 0, decay: 0.9, limit: 1.5)]
+        for s in settings {
+            let start = (0..<n).map { _ in Float(rng.next() % 25600) / 100 }
+            var bgA = start, bgB = start
+            var maskA = [UInt8](repeating: 7, count: n), maskB = [UInt8](repeating: 9, count: n)
+            var prevA = [UInt8](repeating: 0, count: n), prevB = prevA
+            var flickA = [Float](repeating: 0, count: n), flickB = flickA
+            var before = Self.random(n, &rng)
+            for _ in 0..<20 {
+                // Pixels near the background (mostly background) with random jumps (foreground, flicker).
+                let pixels = (0..<n).map { i in
+                    rng.next() % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : UInt8(min(255, max(0, start[i] + s.shift)))
                 }
+                let a = Self.segment(pixels, before, &bgA, &maskA, &prevA, &flickA, s, scalar: false)
+                let b = Self.segment(pixels, before, &bgB, &maskB, &prevB, &flickB, s, scalar: true)
+                #expect(a == b)
+                #expect(maskA == maskB && prevA == prevB)
+                #expect(bgA == bgB && flickA == flickB, "the SIMD kernel must do the same float operations in the same order")
+                #expect(a.kept == maskA.filter { $0 != 0 }.count && a.raw == prevA.filter { $0 != 0 }.count)
+                before = pixels
             }
-            let b = pixels.withUnsafeBufferPointer { px in
-                bgScalar.withUnsafeMutableBufferPointer { bg in
-                    maskScalar.withUnsafeMutableBufferPointer { m in
-                        BackgroundKernels.classifyScalar(px, background: bg, mask: m, shift: shift, threshold: threshold, rate: 1.0 / 64, foregroundRate: 1.0 / 16384)
-                    }
-                }
-            }
-            #expect(a == b && maskSIMD == maskScalar)
-            #expect(bgSIMD == bgScalar, "the SIMD kernel must do the same float operations in the same order")
+            #expect(flickA.contains { $0 > s.limit } || n < 8)
         }
+    }
+
+    static func segment(_ pixels: [UInt8], _ before: [UInt8], _ bg: inout [Float], _ mask: inout [UInt8], _ prev: inout [UInt8],
+                        _ flicker: inout [Float], _ s: BackgroundKernels.SegmentSettings, scalar: Bool) -> BackgroundKernels.SegmentCounts {
+        pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
+            bg.withUnsafeMutableBufferPointer { b in mask.withUnsafeMutableBufferPointer { m in
+                prev.withUnsafeMutableBufferPointer { p in flicker.withUnsafeMutableBufferPointer { f in
+                    scalar ? BackgroundKernels.segmentScalar(px, before: bf, background: b, mask: m, previous: p, flicker: f, s)
+                        : BackgroundKernels.segment(px, before: bf, background: b, mask: m, previous: p, flicker: f, s)
+                } }
+            } }
+        } }
     }
 
     @Test(arguments: sizes)
@@ -67,33 +85,6 @@ import Testing
             scalar.withUnsafeMutableBufferPointer { Morphology.applyScalar(op, $0, width: width, height: height) }
             #expect(simd == scalar, "\(op) on \(width)x\(height)")
         }
-    }
-
-    @Test(arguments: sizes)
-    func flickerSuppressionMatchesItsScalarTwin(width: Int, height: Int) {
-        var rng = SplitMix64(seed: UInt64(3 * width + height))
-        let n = width * height
-        var maskA = [UInt8](repeating: 0, count: n), prevA = maskA, flickA = [Float](repeating: 0, count: n)
-        var maskB = maskA, prevB = maskA, flickB = flickA
-        var before = Self.random(n, &rng)
-        // Twenty frames of random masks and pixels: counts build up, some pixels pass the limit.
-        for _ in 0..<20 {
-            let raw = Self.random(n, &rng, sparse: true).map { $0 == 255 || rng.next() % 3 == 0 ? UInt8(255) : 0 }
-            let pixels = Self.random(n, &rng)
-            maskA = raw
-            maskB = raw
-            pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
-                maskA.withUnsafeMutableBufferPointer { m in prevA.withUnsafeMutableBufferPointer { p in flickA.withUnsafeMutableBufferPointer {
-                    BackgroundKernels.suppressFlicker(m, previous: p, pixels: px, before: bf, flicker: $0, threshold: 18, decay: 0.9, limit: 2)
-                } } }
-                maskB.withUnsafeMutableBufferPointer { m in prevB.withUnsafeMutableBufferPointer { p in flickB.withUnsafeMutableBufferPointer {
-                    BackgroundKernels.suppressFlickerScalar(m, previous: p, pixels: px, before: bf, flicker: $0, threshold: 18, decay: 0.9, limit: 2)
-                } } }
-            } }
-            #expect(maskA == maskB && prevA == prevB && flickA == flickB)
-            before = pixels
-        }
-        #expect(flickA.contains { $0 > 2 } || n < 8)
     }
 
     @Test func openingRemovesSpecksAndKeepsBlobs() {

@@ -75,8 +75,8 @@ public final class FakeLD2410: @unchecked Sendable {
         var r = LD2410Report(targetState: 3, movingDistanceCm: 150, movingEnergy: UInt8(40 + n % 20),
                              stillDistanceCm: 150, stillEnergy: UInt8(50 + n % 10), detectionDistanceCm: 150)
         if engineering {
-            r.movingGateEnergies = (0..<9).map { UInt8(($0 * 7 + n) % 100) }
-            r.stillGateEnergies = (0..<9).map { UInt8(($0 * 5 + n) % 100) }
+            r.movingGateEnergies = GateEnergies((0..<9).map { UInt8(($0 * 7 + n) % 100) })
+            r.stillGateEnergies = GateEnergies((0..<9).map { UInt8(($0 * 5 + n) % 100) })
             r.lightLevel = 80
             r.outPin = 1
         }

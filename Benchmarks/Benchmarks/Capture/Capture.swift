@@ -69,8 +69,8 @@ let benchmarks: @Sendable () -> Void = {
     // One LD2410 engineering frame per iteration through a real tty.
     let frame = LD2410Encoder.report(LD2410Report(targetState: 3, movingDistanceCm: 150, movingEnergy: 40, stillDistanceCm: 150,
                                                   stillEnergy: 50, detectionDistanceCm: 150,
-                                                  movingGateEnergies: Array(repeating: 20, count: 9),
-                                                  stillGateEnergies: Array(repeating: 30, count: 9), lightLevel: 0, outPin: 1))
+                                                  movingGateEnergies: GateEnergies(repeatElement(20, count: 9)),
+                                                  stillGateEnergies: GateEnergies(repeatElement(30, count: 9)), lightLevel: 0, outPin: 1))
 
     func pty() -> (master: Int32, path: String) {
         var name = [CChar](repeating: 0, count: 128)

@@ -10,9 +10,9 @@ public struct RecordingTrace: Sendable {
         /// The tracker's state after the tick.
         public var occupied: Bool
         /// Each present modality's own score, 0...1.
-        public var sources: [SensorKind: Double]
+        public var sources: SensorScores
 
-        public init(t: Int64, probability: Double, occupied: Bool, sources: [SensorKind: Double]) {
+        public init(t: Int64, probability: Double, occupied: Bool, sources: SensorScores) {
             self.t = t
             self.probability = probability
             self.occupied = occupied

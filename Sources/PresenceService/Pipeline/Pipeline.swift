@@ -45,6 +45,8 @@ public final class Pipeline {
     private var ld2450 = LD2450Parser()
     private var radarMessages: [RadarMessage] = []
 
+    /// `options.expectedSensors` in a fixed order, made once.
+    private let expectedInOrder: [SensorKind]
     private var lastSeen: [SensorKind: Int64] = [:]
     /// Sensors a capture thread reported failed, until it reports them delivering again.
     private var awaitingData: Set<SensorKind> = []
@@ -60,6 +62,7 @@ public final class Pipeline {
         self.options = options
         self.classifier = classifier
         tracker = Tracker(parameters: options.tracker)
+        expectedInOrder = options.expectedSensors.sorted()
         status = Dictionary(uniqueKeysWithValues: options.expectedSensors.map { ($0, .ok) })
     }
 
@@ -133,8 +136,8 @@ public final class Pipeline {
     }
 
     private func closeTick(at t: Int64, events: inout [PresenceEvent]) {
-        var present = Set<SensorKind>()
-        for sensor in options.expectedSensors.sorted() {
+        var present = SensorSet()
+        for sensor in expectedInOrder {
             let seen = lastSeen[sensor]
             let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
             let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - startTime > options.lostAfter)
@@ -149,7 +152,11 @@ public final class Pipeline {
             if fresh { present.insert(sensor) }
         }
 
-        var f = FeatureVector(t: t, present: present)
+        // The last tick's vector is cleared and filled again in place: no allocation per tick unless a tick sink kept it.
+        var f = lastTick.take()?.features ?? FeatureVector(t: t)
+        f.t = t
+        f.present = present
+        f.values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         video.takeTickSummary().write(into: &f)
         let a = audio.takeTickSummary()
         a.write(into: &f)
