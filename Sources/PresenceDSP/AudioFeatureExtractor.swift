@@ -41,34 +41,40 @@ public final class AudioFeatureExtractor {
 
     private var sampleRate = 0
     private var plan: FFTWPlan?
-    private var window: [Float] = []
+    /// The per-window arrays, moved into a local for each window's analysis: element access to a class's
+    /// array properties is checked for exclusive access every time, which cost as much as the arithmetic.
+    private struct Spectrum {
+        var window: [Float] = []
+        var frame: [Float] = []
+        var power: [Float] = []
+        var logPower: [Float] = []
+        var previousLogPower: [Float] = []
+        var autocorrelation: [Float] = []
+        var bandPower: [Float] = []
+        var melLevels = [Float](repeating: 0, count: Feature.melBands)
+        var melFloors = [Float](repeating: .nan, count: Feature.melBands)
+    }
+    private var spectrum = Spectrum()
     private var pending: [Float] = []
     private var pendingStart = 0
-    private var frame: [Float] = []
-    private var power: [Float] = []
-    private var autocorrelation: [Float] = []
-    private var previousLogPower: [Float] = []
     private var noiseFloor: Float = .nan
     private var speechBins = 0..<0
     private var flatnessBins = 0..<0
     private var pitchLags = 0..<0
     private var mel = MelFilterbank(bands: Feature.melBands, size: 512, rate: 16000)
-    private var melLevels = [Float](repeating: 0, count: Feature.melBands)
-    private var melFloors = [Float](repeating: .nan, count: Feature.melBands)
     private var envelope = SyllableRhythm()
     private var summary = TickSummary()
     private var speechEnergy: Float = 0
     private var loudEnergy: Float = 0
     private var flatnessSum: Float = 0
     private var voiceMax: Float = 0
-    private var bandPower: [Float] = []
 
     public init() {}
 
     public func process(_ chunk: AudioChunk) {
         if chunk.sampleRate != sampleRate { configure(rate: chunk.sampleRate) }
         guard let plan else { return }
-        for s in chunk.samples { pending.append(Float(s) / 32768) }
+        pending.append(contentsOf: chunk.samples.lazy.map { Float($0) / 32768 })
         let hop = plan.size / 2
         while pending.count - pendingStart >= plan.size {
             analyse(pending[pendingStart..<(pendingStart + plan.size)], plan: plan)
@@ -114,12 +120,13 @@ public final class AudioFeatureExtractor {
         // 32 ms rounded to an even size; 512 at 16 kHz.
         let n = Int((Double(rate) * 0.032).rounded() / 2) * 2
         plan = FFTWPlan(size: n)
-        window = (0..<n).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(n))) }
-        frame = [Float](repeating: 0, count: n)
-        power = [Float](repeating: 0, count: n / 2 + 1)
-        autocorrelation = [Float](repeating: 0, count: n)
-        bandPower = [Float](repeating: 0, count: n / 2 + 1)
-        previousLogPower = [Float](repeating: -120, count: n / 2 + 1)
+        spectrum.window = (0..<n).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(n))) }
+        spectrum.frame = [Float](repeating: 0, count: n)
+        spectrum.power = [Float](repeating: 0, count: n / 2 + 1)
+        spectrum.autocorrelation = [Float](repeating: 0, count: n)
+        spectrum.bandPower = [Float](repeating: 0, count: n / 2 + 1)
+        spectrum.previousLogPower = [Float](repeating: -120, count: n / 2 + 1)
+        spectrum.logPower = [Float](repeating: 0, count: n / 2 + 1)
         pending = []
         pending.reserveCapacity(8 * n)
         pendingStart = 0
@@ -129,50 +136,56 @@ public final class AudioFeatureExtractor {
         flatnessBins = max(1, Int(100 / binHz))..<min(n / 2 + 1, Int(4000 / binHz) + 1)
         pitchLags = Int(Double(rate) / 400)..<min(n / 2, Int(Double(rate) / 70) + 1)
         mel = MelFilterbank(bands: Feature.melBands, size: n, rate: rate)
-        for b in melFloors.indices { melFloors[b] = .nan }
+        for b in spectrum.melFloors.indices { spectrum.melFloors[b] = .nan }
         envelope = SyllableRhythm(windowsPerSecond: Double(rate) / Double(n / 2))
     }
 
     private func analyse(_ samples: ArraySlice<Float>, plan: FFTWPlan) {
+        var b = spectrum
+        spectrum = Spectrum()
+        defer { spectrum = b }
         var sumSquares: Float = 0
         var i = 0
         for s in samples {
-            frame[i] = s * window[i]
+            b.frame[i] = s * b.window[i]
             sumSquares += s * s
             i += 1
         }
         let level = 10 * log10(sumSquares / Float(samples.count) + 1e-12)
-        frame.withUnsafeBufferPointer { plan.powerSpectrum($0, into: &power) }
+        b.frame.withUnsafeBufferPointer { plan.powerSpectrum($0, into: &b.power) }
 
         var total: Float = 0, speech: Float = 0, flux: Float = 0
         // Skip DC and the lowest bins: mains hum and handling noise say nothing about people.
-        let first = max(1, Int(Float(power.count) * 50 / Float(sampleRate / 2)))
+        let first = max(1, Int(Float(b.power.count) * 50 / Float(sampleRate / 2)))
         var logSum: Float = 0, linSum: Float = 0
-        for k in first..<power.count {
-            let p = power[k]
+        b.power.withUnsafeBufferPointer { p in
+            b.logPower.withUnsafeMutableBufferPointer { Decibels.fromPower(p, into: $0) }
+        }
+        for k in first..<b.power.count {
+            let p = b.power[k]
             total += p
             if speechBins.contains(k) { speech += p }
-            let lp = 10 * log10(p + 1e-12)
-            flux += max(0, lp - previousLogPower[k])
-            previousLogPower[k] = lp
+            let lp = b.logPower[k]
+            flux += max(0, lp - b.previousLogPower[k])
+            b.previousLogPower[k] = lp
             if flatnessBins.contains(k) {
                 logSum += lp
                 linSum += p
             }
         }
-        flux /= Float(power.count - first)
+        flux /= Float(b.power.count - first)
         // Flatness: geometric over arithmetic mean of the power (in dB: mean of logs minus log of mean).
         let nFlat = Float(flatnessBins.count)
         let flatness = linSum > 0 ? Float(pow(10, Double((logSum / nFlat - 10 * log10(linSum / nFlat + 1e-12)) / 10))) : 0
 
         // Pitch strength: the autocorrelation's highest peak at voice pitch lags, relative to lag 0, of the
         // 100-4000 Hz band only (the low end of pink noise or a rumble would correlate at any short lag).
-        for k in bandPower.indices { bandPower[k] = flatnessBins.contains(k) ? power[k] : 0 }
-        plan.autocorrelation(fromPower: bandPower, into: &autocorrelation)
+        for k in b.bandPower.indices { b.bandPower[k] = flatnessBins.contains(k) ? b.power[k] : 0 }
+        plan.autocorrelation(fromPower: b.bandPower, into: &b.autocorrelation)
         var peak: Float = 0
-        if autocorrelation[0] > 0 {
-            for lag in pitchLags { peak = max(peak, autocorrelation[lag]) }
-            peak /= autocorrelation[0]
+        if b.autocorrelation[0] > 0 {
+            for lag in pitchLags { peak = max(peak, b.autocorrelation[lag]) }
+            peak /= b.autocorrelation[0]
         }
 
         // The floor falls at once to a quieter window and rises by 3 dB a second, overall and per mel band.
@@ -180,11 +193,11 @@ public final class AudioFeatureExtractor {
         let rise = 3 / windowsPerSecond
         noiseFloor = noiseFloor.isNaN ? level : min(level, noiseFloor + rise)
         let above = level - noiseFloor
-        mel.apply(power, into: &melLevels)
-        for b in melLevels.indices {
-            let l = melLevels[b]
-            melFloors[b] = melFloors[b].isNaN ? l : min(l, melFloors[b] + rise)
-            summary.mel[b] += l - melFloors[b]
+        mel.apply(b.power, into: &b.melLevels)
+        for band in b.melLevels.indices {
+            let l = b.melLevels[band]
+            b.melFloors[band] = b.melFloors[band].isNaN ? l : min(l, b.melFloors[band] + rise)
+            summary.mel[band] += l - b.melFloors[band]
         }
         envelope.add(10 * log10(speech + 1e-12))
 

@@ -184,6 +184,30 @@ public enum BackgroundKernels {
         return total
     }
 
+    /// The rows from the first to the last that hold a non-zero byte (empty when none does).
+    public static func rowsWithForeground(_ mask: UnsafeBufferPointer<UInt8>, width: Int) -> Range<Int> {
+        guard width > 0 else { return 0..<0 }
+        let height = mask.count / width
+        func any(_ y: Int) -> Bool {
+            let row = UnsafeBufferPointer(rebasing: mask[(y * width)..<((y + 1) * width)])
+            let p = UnsafeRawPointer(row.baseAddress!)
+            var x = 0, bits: UInt64 = 0
+            // Eight bytes at a time, ORed: a row of 320 is 40 loads.
+            while x + 8 <= width {
+                bits |= p.loadUnaligned(fromByteOffset: x, as: UInt64.self)
+                x += 8
+            }
+            while x < width {
+                bits |= UInt64(row[x])
+                x += 1
+            }
+            return bits != 0
+        }
+        guard let first = (0..<height).first(where: any) else { return 0..<0 }
+        let last = (first..<height).last(where: any)!
+        return first..<(last + 1)
+    }
+
     /// Foreground pixels (non-zero bytes) of a 0/255 mask.
     public static func countSet(_ mask: UnsafeBufferPointer<UInt8>) -> Int {
         let n = mask.count

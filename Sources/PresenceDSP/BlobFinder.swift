@@ -20,8 +20,9 @@ public struct BlobFinder {
 
     public init() {}
 
-    /// The largest blob of a 0/255 mask, or nil when there is no foreground cell.
-    public mutating func largest(_ mask: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> Blob? {
+    /// The largest blob of a 0/255 mask, or nil when there is no foreground cell. `rows`, when given,
+    /// holds all the foreground (the rows outside it are 0), so only those are read.
+    public mutating func largest(_ mask: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rows band: Range<Int>? = nil) -> Blob? {
         let c = Self.cell
         let cols = width / c, rws = height / c
         guard cols > 0, rws > 0 else { return nil }
@@ -32,45 +33,51 @@ public struct BlobFinder {
             labels = [Int32](repeating: 0, count: cols * rws)
             stack.reserveCapacity(cols * rws)
         }
-        // Foreground pixels per cell: a cell row is 4 bytes of the mask, and on 0/255 bytes bit 0 says set.
-        for i in counts.indices { counts[i] = 0 }
-        let p = UnsafeRawPointer(mask.baseAddress!)
-        for y in 0..<(rws * c) {
-            let base = (y / c) * cols, row = y * width
-            for cx in 0..<cols {
-                let word = p.loadUnaligned(fromByteOffset: row + cx * c, as: UInt32.self)
-                counts[base + cx] &+= UInt16((word & 0x0101_0101).nonzeroBitCount)
-            }
-        }
         let half = UInt16(c * c / 2)
-        for i in labels.indices { labels[i] = counts[i] >= half ? -1 : 0 }
-        // 4-connected flood fill from each unlabelled foreground cell; keep the largest.
         var best: (area: Int, sx: Int, sy: Int)?
-        var next: Int32 = 1
-        func visit(_ j: Int) {
-            if labels[j] == -1 {
-                labels[j] = next
-                stack.append(Int32(j))
+        counts.withUnsafeMutableBufferPointer { counts in
+            labels.withUnsafeMutableBufferPointer { labels in
+                // Foreground pixels per cell: a cell row is 4 bytes of the mask, and on 0/255 bytes bit 0 says
+                // set; multiplying the four low bits by 0x01010101 adds them up in the top byte.
+                counts.update(repeating: 0)
+                let p = UnsafeRawPointer(mask.baseAddress!)
+                let band = band.map { $0.clamped(to: 0..<(rws * c)) } ?? 0..<(rws * c)
+                for y in band {
+                    let base = (y / c) * cols, row = y * width
+                    for cx in 0..<cols {
+                        let word = p.loadUnaligned(fromByteOffset: row + cx * c, as: UInt32.self) & 0x0101_0101
+                        counts[base + cx] &+= UInt16(truncatingIfNeeded: (word &* 0x0101_0101) >> 24)
+                    }
+                }
+                for i in 0..<labels.count { labels[i] = counts[i] >= half ? -1 : 0 }
+                // 4-connected flood fill from each unlabelled foreground cell; keep the largest.
+                var next: Int32 = 1
+                for start in 0..<labels.count where labels[start] == -1 {
+                    var area = 0, sx = 0, sy = 0
+                    labels[start] = next
+                    stack.removeAll(keepingCapacity: true)
+                    stack.append(Int32(start))
+                    while let top = stack.popLast() {
+                        let i = Int(top), cx = i % cols, cy = i / cols
+                        let n = Int(counts[i])
+                        area += n
+                        sx += n * (cx * c + c / 2)
+                        sy += n * (cy * c + c / 2)
+                        func visit(_ j: Int) {
+                            if labels[j] == -1 {
+                                labels[j] = next
+                                stack.append(Int32(j))
+                            }
+                        }
+                        if cx > 0 { visit(i - 1) }
+                        if cx + 1 < cols { visit(i + 1) }
+                        if cy > 0 { visit(i - cols) }
+                        if cy + 1 < rws { visit(i + cols) }
+                    }
+                    next += 1
+                    if area > (best?.area ?? 0) { best = (area, sx, sy) }
+                }
             }
-        }
-        for start in labels.indices where labels[start] == -1 {
-            var area = 0, sx = 0, sy = 0
-            labels[start] = next
-            stack.removeAll(keepingCapacity: true)
-            stack.append(Int32(start))
-            while let top = stack.popLast() {
-                let i = Int(top), cx = i % cols, cy = i / cols
-                let n = Int(counts[i])
-                area += n
-                sx += n * (cx * c + c / 2)
-                sy += n * (cy * c + c / 2)
-                if cx > 0 { visit(i - 1) }
-                if cx + 1 < cols { visit(i + 1) }
-                if cy > 0 { visit(i - cols) }
-                if cy + 1 < rws { visit(i + cols) }
-            }
-            next += 1
-            if area > (best?.area ?? 0) { best = (area, sx, sy) }
         }
         guard let b = best, b.area > 0 else { return nil }
         return Blob(area: Float(b.area) / Float(width * height),

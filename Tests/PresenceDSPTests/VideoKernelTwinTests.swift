@@ -87,6 +87,34 @@ import Testing
         }
     }
 
+    /// The subtractor opens and searches only the rows that hold foreground: the result must be the
+    /// whole frame's, whatever the band.
+    @Test(arguments: sizes)
+    func workingOnTheForegroundRowsEqualsTheWholeFrame(width: Int, height: Int) {
+        var rng = SplitMix64(seed: UInt64(width * 7 + height * 13))
+        for _ in 0..<5 {
+            let top = Int(rng.next() % UInt64(height + 1)), bottom = top + Int(rng.next() % UInt64(height - top + 1))
+            var mask = Self.random(width * height, &rng, sparse: true).map { $0 == 255 || rng.next() % 2 == 0 ? UInt8(255) : 0 }
+            for y in 0..<height where y < top || y >= bottom { for x in 0..<width { mask[y * width + x] = 0 } }
+            let rows = mask.withUnsafeBufferPointer { BackgroundKernels.rowsWithForeground($0, width: width) }
+            let naive = (0..<height).filter { y in (0..<width).contains { mask[y * width + $0] != 0 } }
+            #expect(rows == (naive.first.map { $0..<(naive.last! + 1) } ?? 0..<0))
+
+            var whole = mask, banded = mask
+            var scratch = [UInt8](repeating: 0, count: mask.count)
+            whole.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) } }
+            banded.withUnsafeMutableBufferPointer { m in
+                let band = UnsafeMutableBufferPointer(rebasing: m[(rows.lowerBound * width)..<(rows.upperBound * width)])
+                scratch.withUnsafeMutableBufferPointer { Morphology.open(band, scratch: $0, width: width, height: rows.count) }
+            }
+            #expect(whole == banded)
+            var finder = BlobFinder()
+            let a = whole.withUnsafeBufferPointer { finder.largest($0, width: width, height: height) }
+            let b = whole.withUnsafeBufferPointer { finder.largest($0, width: width, height: height, rows: rows) }
+            #expect(a == b)
+        }
+    }
+
     @Test func openingRemovesSpecksAndKeepsBlobs() {
         let w = 40, h = 30
         var mask = [UInt8](repeating: 0, count: w * h)
