@@ -51,8 +51,8 @@ public final class AudioFeatureExtractor {
         var previousLogPower: [Float] = []
         var autocorrelation: [Float] = []
         var bandPower: [Float] = []
-        var melLevels = [Float](repeating: 0, count: Feature.melBands)
-        var melFloors = [Float](repeating: .nan, count: Feature.melBands)
+        var melLevels: [Float] = []
+        var melFloors: [Float] = []
     }
     private var spectrum = Spectrum()
     private var pending: [Float] = []
@@ -136,14 +136,16 @@ public final class AudioFeatureExtractor {
         flatnessBins = max(1, Int(100 / binHz))..<min(n / 2 + 1, Int(4000 / binHz) + 1)
         pitchLags = Int(Double(rate) / 400)..<min(n / 2, Int(Double(rate) / 70) + 1)
         mel = MelFilterbank(bands: Feature.melBands, size: n, rate: rate)
-        for b in spectrum.melFloors.indices { spectrum.melFloors[b] = .nan }
+        spectrum.melLevels = [Float](repeating: 0, count: Feature.melBands)
+        spectrum.melFloors = [Float](repeating: .nan, count: Feature.melBands)
         envelope = SyllableRhythm(windowsPerSecond: Double(rate) / Double(n / 2))
     }
 
     private func analyse(_ samples: ArraySlice<Float>, plan: FFTWPlan) {
-        var b = spectrum
-        spectrum = Spectrum()
-        defer { spectrum = b }
+        // Moved out and back, not copied: an empty Spectrum holds no storage.
+        var b = Spectrum()
+        swap(&b, &spectrum)
+        defer { swap(&b, &spectrum) }
         var sumSquares: Float = 0
         var i = 0
         for s in samples {

@@ -85,3 +85,22 @@ import Testing
         }
     }
 }
+
+/// Our chunks carry zstd's content checksum, which stands in for the chunk CRC on reading;
+/// a damaged chunk is still caught.
+@Suite struct ZstdChecksumTests {
+    @Test func framesCarryAChecksumThatCatchesDamage() throws {
+        let data = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        var frame = Zstd.compress(data)
+        #expect(Zstd.hasContentChecksum(frame[...]))
+        #expect(!Zstd.hasContentChecksum([0x28, 0xB5, 0x2F, 0xFD, 0x00][...]))
+        #expect(!Zstd.hasContentChecksum([1, 2, 3][...]))
+        let decoder = ZstdDecoder()
+        var out = [UInt8](repeating: 0, count: data.count)
+        try out.withUnsafeMutableBufferPointer { try decoder.decompress(frame[...], into: $0) }
+        #expect(out == data)
+        // The last four bytes are the checksum: a wrong one is an error, not silently accepted data.
+        frame[frame.count - 1] ^= 0xFF
+        #expect(throws: RecordingError.self) { try out.withUnsafeMutableBufferPointer { try decoder.decompress(frame[...], into: $0) } }
+    }
+}
