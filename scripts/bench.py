@@ -74,7 +74,8 @@ def main():
         baseline = re.search(r"\(baseline: ([^)]*)\)", bname)
         print(f"| {what} (baseline: {baseline.group(1) if baseline else '?'}) | {fmt(t)} | {fmt(b)} | {ratio} | {ma:.0f} / {mb:.0f} |")
     # Benchmarks measured against a fixed target rather than a peer in the same run.
-    single = [(n, r) for n, r in sorted(results.items()) if not any(n in (v[0] for v in p.values()) for p in pairs.values())]
+    paired = {v[0] for p in pairs.values() if len(p) == 2 for v in p.values()}
+    single = [(n, r) for n, r in sorted(results.items()) if n not in paired]
     if single:
         print("\n| measurement | p50 | real time | extra mallocs per iteration |")
         print("|---|---|---|---|")

@@ -1,7 +1,7 @@
 import PresenceCore
 
 /// Luma out of a captured frame, without allocating: GREY and the Y plane of
-/// YUV420 are rows of luma already; YUYV has luma in every even byte.
+/// YUV420 are rows of luma already; YUYV has luma in every even byte (LumaRows).
 public enum LumaConversion {
     public enum Layout: Sendable { case planar, yuyv }
 
@@ -15,7 +15,8 @@ public enum LumaConversion {
                 _ = UnsafeMutableBufferPointer(rebasing: out[dst..<(dst + width)])
                     .initialize(from: UnsafeBufferPointer(rebasing: src[row..<(row + width)]))
             case .yuyv:
-                for x in 0..<width { out[dst + x] = src[row + 2 * x] }
+                LumaRows.fromYUYV(UnsafeBufferPointer(rebasing: src[row..<(row + 2 * width)]),
+                                  into: UnsafeMutableBufferPointer(rebasing: out[dst..<(dst + width)]))
             }
         }
     }

@@ -82,8 +82,8 @@ enum MessageCodecs {
                         _ = UnsafeMutableBufferPointer(rebasing: dst[out..<(out + width)])
                             .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[row..<(row + width)]))
                     case .yuyv:
-                        // Y0 U Y1 V: every even byte is luma.
-                        for x in 0..<width { dst[out + x] = src[row + 2 * x] }
+                        LumaRows.fromYUYV(UnsafeBufferPointer(rebasing: src[row..<(row + 2 * width)]),
+                                          into: UnsafeMutableBufferPointer(rebasing: dst[out..<(out + width)]))
                     case .rgb8:
                         for x in 0..<width { dst[out + x] = lumaBT601(src[row + 3 * x], src[row + 3 * x + 1], src[row + 3 * x + 2]) }
                     case .bgr8:
