@@ -55,8 +55,42 @@ public struct LD2450Target: Sendable, Equatable {
     public var isPresent: Bool { xMm != 0 || yMm != 0 || speedCmS != 0 || resolutionMm != 0 }
 }
 
+/// The three target slots of an LD2450 report, held inline (an array per report
+/// would allocate ten times a second). Empty slots are all-zero targets.
+public struct LD2450Targets: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
+    public static let slots = 3
+    private var a, b, c: LD2450Target
+    private static let none = LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)
+
+    public init(_ first: LD2450Target, _ second: LD2450Target, _ third: LD2450Target) {
+        (a, b, c) = (first, second, third)
+    }
+
+    /// The first three of `targets`; missing slots are empty.
+    public init<S: Sequence>(_ targets: S) where S.Element == LD2450Target {
+        var it = targets.makeIterator()
+        a = it.next() ?? Self.none
+        b = it.next() ?? Self.none
+        c = it.next() ?? Self.none
+    }
+
+    public init(arrayLiteral targets: LD2450Target...) { self.init(targets) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { Self.slots }
+
+    public subscript(slot: Int) -> LD2450Target {
+        switch slot {
+        case 0: a
+        case 1: b
+        case 2: c
+        default: preconditionFailure("LD2450 target slot \(slot) out of range 0..<3")
+        }
+    }
+}
+
 /// A decoded radar report of either supported module.
 public enum RadarReport: Sendable, Equatable {
     case ld2410(LD2410Report)
-    case ld2450([LD2450Target])
+    case ld2450(LD2450Targets)
 }

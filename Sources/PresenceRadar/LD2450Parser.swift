@@ -23,7 +23,8 @@ public struct LD2450Parser: Sendable {
             }
             guard i + Self.frameLength <= buffer.count else { break }
             if buffer[i + 28] == 0x55, buffer[i + 29] == 0xCC {
-                out.append(.report(.ld2450((0..<3).map { Self.target(buffer, at: i + 4 + 8 * $0) })))
+                let targets = LD2450Targets(Self.target(buffer, at: i + 4), Self.target(buffer, at: i + 12), Self.target(buffer, at: i + 20))
+                out.append(.report(.ld2450(targets)))
                 goodFrames += 1
                 i += Self.frameLength
             } else {

@@ -125,7 +125,7 @@ import Testing
         var parser = LD2450Parser()
         var messages: [RadarMessage] = []
         parser.feed(Self.bytes(samples), into: &messages)
-        #expect(messages == Array(repeating: .report(.ld2450(targets)), count: 3))
+        #expect(messages == Array(repeating: .report(.ld2450(LD2450Targets(targets))), count: 3))
         #expect(samples.allSatisfy { if case .serial(let c) = $0.payload { c.model == .ld2450 } else { false } })
     }
 

@@ -26,7 +26,7 @@ import PresenceCore
             p.feed(stream[i..<(i + n)], into: &out)
             i += n
         }
-        #expect(out == [.report(.ld2450(targets)), .report(.ld2450(targets))])
+        #expect(out == [.report(.ld2450(LD2450Targets(targets))), .report(.ld2450(LD2450Targets(targets)))])
         #expect(p.badFrames >= 1)
         #expect(targets.filter(\.isPresent).count == 2)
     }
