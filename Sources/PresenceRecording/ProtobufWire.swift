@@ -1,56 +1,10 @@
-/// The protobuf wire format, by hand, for the three small messages of
-/// DESIGN.md §3: no generated code, and `bytes` fields are read without copying
-/// until the caller asks. Decoding is strict about structure (every length is
-/// checked) and lenient about content (unknown fields of any wire type are skipped).
-struct ProtobufWriter {
-    var bytes: [UInt8] = []
+import PresenceCore
 
-    init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
-
-    mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            bytes.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
-
-    mutating func tag(_ field: Int, _ wireType: Int) { varint(UInt64(field << 3 | wireType)) }
-
-    mutating func varintField(_ field: Int, _ v: UInt64) {
-        guard v != 0 else { return } // proto3 omits defaults
-        tag(field, 0)
-        varint(v)
-    }
-
-    mutating func fixed32Field(_ field: Int, _ v: UInt32) {
-        guard v != 0 else { return }
-        tag(field, 5)
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func bytesField(_ field: Int, _ b: some Collection<UInt8>) {
-        guard !b.isEmpty else { return }
-        tag(field, 2)
-        varint(UInt64(b.count))
-        bytes.append(contentsOf: b)
-    }
-
-    mutating func stringField(_ field: Int, _ s: String) { bytesField(field, Array(s.utf8)) }
-
-    /// google.protobuf.Timestamp from Unix-epoch nanoseconds.
-    mutating func timestampField(_ field: Int, nanoseconds t: Int64) {
-        var ts = ProtobufWriter()
-        let seconds = t >= 0 ? t / 1_000_000_000 : (t - 999_999_999) / 1_000_000_000
-        ts.varintField(1, UInt64(bitPattern: seconds))
-        ts.varintField(2, UInt64(t - seconds * 1_000_000_000))
-        tag(field, 2)
-        varint(UInt64(ts.bytes.count))
-        bytes += ts.bytes
-    }
-}
-
+/// Reading the protobuf wire format, by hand, for the three small messages of
+/// DESIGN.md §3 (writing: Core's ProtobufWriter): no generated code, and `bytes`
+/// fields are read without copying until the caller asks. Decoding is strict
+/// about structure (every length is checked) and lenient about content (unknown
+/// fields of any wire type are skipped).
 struct ProtobufReader {
     enum Value {
         case varint(UInt64)
