@@ -4,10 +4,13 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := .build/debug/presenced
+# Optimised build for the heavy data commands (make model): its own scratch path, so
+# that switching between it and the debug build recompiles neither.
+RELEASE_BIN := .build-release/release/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -74,6 +77,18 @@ vad-compare: build venv
 FUZZ_TIME ?= 600
 fuzz: deps
 	scripts/fuzz.sh mcap-reader $(FUZZ_TIME)
+
+## release: the optimised build of presenced ($(RELEASE_BIN))
+release: deps
+	swift build -c release --product presenced --scratch-path .build-release
+
+## model: train the default model from Recordings/ (training.tsv, seeds 2-3, and real training audio);
+## writes models/default.model, its card models/README.md, and the copy built into the binary
+model: release venv
+	MANIFEST=Recordings/training.tsv PRESENCED=$(RELEASE_BIN) scripts/corpus.sh
+	$(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands Recordings/generated/train/speech-commands-train.mcap --part train
+	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
+	scripts/embed-model.sh
 
 ## recordings-real: convert the real data of ../shared/data into committed recordings (Recordings/README.md)
 recordings-real: venv

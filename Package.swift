@@ -18,6 +18,7 @@ let package = Package(
         // For the benchmark package in Benchmarks/ (kept apart so that `make test` does not build it).
         .library(name: "PresenceCapture", targets: ["PresenceCapture"]),
         .library(name: "PresenceDSP", targets: ["PresenceDSP"]),
+        .library(name: "PresenceFusion", targets: ["PresenceFusion"]),
         .library(name: "PresenceRecording", targets: ["PresenceRecording"]),
         .library(name: "PresenceService", targets: ["PresenceService"]),
     ],

@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CALSABench", path: "Sources/CALSABench", pkgConfig: "alsa"),
         benchmark("Capture", ["PresenceCapture"], extra: ["CALSABench"]),
         benchmark("Audio", ["PresenceDSP", "PresenceRecording"]),
+        benchmark("Fusion", ["PresenceFusion"]),
         benchmark("Pipeline", ["PresenceRecording", "PresenceService"]),
         benchmark("Video", ["PresenceDSP", "PresenceRecording"]),
     ]

@@ -7,11 +7,13 @@
 #   scripts/corpus.sh              make what is missing or stale
 #   scripts/corpus.sh --force      make everything again
 #   scripts/corpus.sh FILE...      only these (paths as in the manifest, e.g. demo.mcap)
+#   MANIFEST=Recordings/training.tsv scripts/corpus.sh    another manifest (make model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${PRESENCED:-.build/debug/presenced}
 [[ -x $bin ]] || { echo "corpus: $bin is not built (make build)" >&2; exit 1; }
 made=.build/corpus-made
+manifest=${MANIFEST:-Recordings/scenes.tsv}
 mkdir -p .build Recordings/generated
 touch "$made"
 if [[ ${1:-} == --force ]]; then : > "$made"; shift; fi
@@ -28,12 +30,13 @@ while read -r file scene duration seed; do
   out=Recordings/$file
   if [[ -f $out ]] && grep -qxF "$file $key" "$made"; then continue; fi
   jobs+=("$file|$scene|$duration|$seed|$key")
-done < Recordings/scenes.tsv
+done < "$manifest"
 [[ ${#jobs[@]} -eq 0 ]] && exit 0
 
 echo "corpus: making ${#jobs[@]} recording(s)" >&2
 make_one() {
   IFS='|' read -r file scene duration seed key <<<"$1"
+  mkdir -p "$(dirname "Recordings/$file")"
   "$bin" simulate --scene "$scene" --duration "$duration" --seed "$seed" --out "Recordings/$file.part"
   mv "Recordings/$file.part" "Recordings/$file"
   echo "  $file ($scene, $duration, seed $seed)" >&2

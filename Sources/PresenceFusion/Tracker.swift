@@ -2,7 +2,10 @@ import PresenceCore
 
 /// Turns per-tick p(occupied) into a steady occupied/vacant state: hysteresis
 /// (on and off thresholds), an on-latency against one-tick blips, and a hold
-/// time that keeps the room occupied through quiet moments.
+/// time that keeps the room occupied through quiet moments. Signs of someone
+/// still there that the fused p may miss (the radar's breathing band, a voice)
+/// extend the hold, for at most `maxExtension` after p last said so: a person
+/// reading or asleep stays "occupied", a curtain cannot keep a room occupied forever.
 public struct Tracker: Sendable {
     public struct Parameters: Sendable, Equatable {
         public var onThreshold: Double
@@ -11,32 +14,68 @@ public struct Tracker: Sendable {
         public var onLatency: Int64
         /// The room becomes vacant only after p stayed below offThreshold this long.
         public var hold: Int64
+        /// How long after p last said "occupied" other signs of someone (`update`'s `stillThere`) may keep
+        /// the room occupied; 0: they never do.
+        public var maxExtension: Int64
+        /// The signs of someone still there: the radar's breathing band holding at least `breathingShare` of
+        /// the still energy's variation with at least `breathingAmplitude` (RMS, energy units: an empty
+        /// room's clutter stays under 1, a sitting person's breathing measures 3-6), and the voice score at
+        /// or above `voice`. 0 disables each. Breathing counts only while the radar reports a target.
+        public var breathingShare: Float
+        public var breathingAmplitude: Float
+        public var voice: Float
 
         public init(onThreshold: Double = 0.6, offThreshold: Double = 0.4,
-                    onLatency: Int64 = 300 * Nanos.perMillisecond, hold: Int64 = 30 * Nanos.perSecond) {
+                    onLatency: Int64 = 300 * Nanos.perMillisecond, hold: Int64 = 30 * Nanos.perSecond,
+                    maxExtension: Int64 = 10 * 60 * Nanos.perSecond, breathingShare: Float = 0.5,
+                    breathingAmplitude: Float = 2, voice: Float = 0.7) {
+            self.breathingShare = breathingShare
+            self.breathingAmplitude = breathingAmplitude
+            self.voice = voice
             self.onThreshold = onThreshold
             self.offThreshold = offThreshold
             self.onLatency = onLatency
             self.hold = hold
+            self.maxExtension = maxExtension
         }
     }
 
     public var parameters: Parameters
+
+    /// Whether the tick's features show a sign of someone still there (breathing, a voice).
+    public func stillThere(_ f: FeatureVector) -> Bool {
+        let p = parameters
+        // Breathing counts while the radar itself still reports a target: the 20 s window behind the
+        // breathing figures still holds the movements of someone who has just walked out.
+        let breathing = p.breathingShare > 0 && f.present.contains(.radar) && f[.radarBreathingShare] >= p.breathingShare
+            && f[.radarBreathingAmplitude] >= p.breathingAmplitude && f[.radarTargets] >= 1
+        let voice = p.voice > 0 && f.present.contains(.audio) && f[.audioVoice] >= p.voice
+        return breathing || voice
+    }
     public private(set) var occupied = false
     /// Sample time of the last state change.
     public private(set) var since: Int64
     private var aboveOnSince: Int64?
+    /// The last tick with evidence of someone: p at or above offThreshold, or (within maxExtension of
+    /// the last such p) a sign that someone is still there.
     private var lastEvidence: Int64 = .min
+    private var lastProbable: Int64 = .min
 
     public init(parameters: Parameters, start: Int64 = 0) {
         self.parameters = parameters
         since = start
     }
 
-    /// Feeds one tick; returns the new state when it changed.
-    public mutating func update(t: Int64, probability p: Double) -> Bool? {
+    /// Feeds one tick; returns the new state when it changed. `stillThere`: a sign of someone that p may
+    /// not show (breathing, a voice); it only prolongs an occupied room, never makes one.
+    public mutating func update(t: Int64, probability p: Double, stillThere: Bool = false) -> Bool? {
         if occupied {
-            if p >= parameters.offThreshold { lastEvidence = t }
+            if p >= parameters.offThreshold {
+                lastEvidence = t
+                lastProbable = t
+            } else if stillThere, t - lastProbable <= parameters.maxExtension {
+                lastEvidence = t
+            }
             guard t - lastEvidence >= parameters.hold else { return nil }
             occupied = false
             aboveOnSince = nil
@@ -50,6 +89,7 @@ public struct Tracker: Sendable {
             guard t - first >= parameters.onLatency else { return nil }
             occupied = true
             lastEvidence = t
+            lastProbable = t
         }
         since = t
         return occupied

@@ -1,3 +1,4 @@
+import Foundation
 import CZlib
 
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320): the checksum MCAP uses
@@ -48,5 +49,26 @@ struct CRC32 {
         var c: UInt32 = 0xFFFF_FFFF
         for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         return c ^ 0xFFFF_FFFF
+    }
+}
+
+/// The CRC-32 of a whole file, as hex: how a model file names the recordings it was trained on.
+public enum FileDigest {
+    public static func crc32(path: String) throws -> (bytes: UInt64, crc32: String) {
+        guard let stream = InputStream(fileAtPath: path) else { throw RecordingError.missing("\(path): cannot open") }
+        stream.open()
+        defer { stream.close() }
+        var crc = CRC32()
+        var total: UInt64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBufferPointer { stream.read($0.baseAddress!, maxLength: $0.count) }
+            if n < 0 { throw RecordingError.io("\(path): \(stream.streamError?.localizedDescription ?? "read failed")") }
+            if n == 0 { break }
+            buffer.withUnsafeBufferPointer { crc.update(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            total += UInt64(n)
+        }
+        let hex = String(crc.value, radix: 16)
+        return (total, String(repeating: "0", count: 8 - hex.count) + hex)
     }
 }

@@ -39,7 +39,7 @@ public struct HTMLReport {
         for f in findings() { h += "<li class=\"\(f.good ? "good" : "bad")\"><span class=\"mark\">\(f.good ? "✔" : "✘")</span> \(f.html)</li>" }
         h += "</ul>"
         h += "<p class=\"small\">For engineers: per-tick precision \(ReportText.ratio(o.ticks.precision)), recall \(ReportText.ratio(o.ticks.recall)), F1 \(ReportText.ratio(o.ticks.f1)) over \(o.ticks.total) ticks of \(ReportText.seconds(evaluation.settings.tickSeconds)); thresholds on \(ReportText.fixed(evaluation.settings.onThreshold, 2)), off \(ReportText.fixed(evaluation.settings.offThreshold, 2)). All figures are also in <code>metrics.json</code>.</p>"
-        h += recordingTable() + conditionTable() + modalityTable() + legend()
+        h += recordingTable() + comparisonTable() + conditionTable() + modalityTable() + legend()
         for (trace, r) in zip(traces, evaluation.recordings) {
             h += "<section><h3 id=\"\(anchor(trace.name))\">\(ReportText.escape(trace.name))</h3>"
             h += "<p class=\"small\">\(ReportText.escape(trace.path)) · \(verdict(r.score))</p>"
@@ -117,6 +117,22 @@ public struct HTMLReport {
             h += "<td>\(entries == 0 ? "–" : "\(s.entryLatencies.count) of \(entries)")</td><td>\(ReportText.seconds(t.entryLatency.median))</td>"
             h += "<td>\(s.falseAlarms.count)</td><td>\(s.falseVacancies.count)</td><td>\(verdict(s))</td></tr>"
         }
+        return h + "</table>"
+    }
+
+    private func comparisonTable() -> String {
+        guard !evaluation.comparisons.isEmpty else { return "" }
+        var h = "<h2>Side by side</h2><p class=\"small\">The same ticks through presenced with one sensor taken away, and through the simplest detectors people use today (each with its own hold; thresholds in <code>Baseline</code>).</p>"
+        h += "<table><tr><th>detector</th><th>right</th><th>precision</th><th>recall</th><th>F1</th><th>arrivals noticed</th><th>typical delay</th><th>false alarms</th><th>per empty hour</th></tr>"
+        func row(_ name: String, _ t: Evaluation.Totals, ours: Bool) -> String {
+            let arrivals = t.entryLatency.count + t.missedEntries
+            return "<tr\(ours ? " class=\"ours\"" : "")><td>\(ReportText.escape(name))</td><td>\(ReportText.percent(t.ticks.accuracy))</td>"
+                + "<td>\(ReportText.ratio(t.ticks.precision))</td><td>\(ReportText.ratio(t.ticks.recall))</td><td>\(ReportText.ratio(t.ticks.f1))</td>"
+                + "<td>\(arrivals == 0 ? "–" : "\(t.entryLatency.count) of \(arrivals)")</td><td>\(ReportText.seconds(t.entryLatency.median))</td>"
+                + "<td>\(t.falseAlarms)</td><td>\(t.falseAlarmsPerEmptyHour.map { ReportText.fixed($0, 2) } ?? "–")</td></tr>"
+        }
+        h += row("presenced", evaluation.overall, ours: true)
+        for c in evaluation.comparisons { h += row(c.name, c.overall, ours: false) }
         return h + "</table>"
     }
 

@@ -21,11 +21,15 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Directory for metrics.json and index.html (created if missing).")
     var report: String
 
+    @Flag(help: "Run the model with its weights quantised to int8, as export-onnx --int8 stores them.")
+    var int8 = false
+
     func run() async throws {
         try await exitingOnError {
             var options = EvaluationOptions(files: files, reportDir: report)
             options.config = try pipeline.loadConfig()
             options.lenient = pipeline.lenient
+            options.int8 = int8
             let evaluation = try EvaluationRun.run(options, warn: { printError("presenced: warning: \($0)") })
             print(TextSummary.table(evaluation))
             print("report: \((report as NSString).appendingPathComponent("index.html"))")

@@ -34,3 +34,45 @@ import Testing
         #expect(Self.run(ps).map(\.1) == [true])
     }
 }
+
+/// Signs of someone still there (breathing, a voice) prolong an occupied room, up to a limit, and never
+/// make one occupied.
+@Suite struct TrackerExtensionTests {
+    let ms = Nanos.perMillisecond
+
+    @Test func stillThereHoldsTheRoomUpToTheExtension() {
+        var params = Tracker.Parameters(onThreshold: 0.6, offThreshold: 0.4, onLatency: 0, hold: 1000 * ms, maxExtension: 3000 * ms)
+        var t = Tracker(parameters: params)
+        #expect(t.update(t: 0, probability: 0.1, stillThere: true) == nil, "signs alone do not make a room occupied")
+        #expect(t.update(t: 100 * ms, probability: 0.9) == true)
+        // p low from 200 ms on, signs all along: held until 3 s after p last said so, then the hold runs.
+        var vacantAt: Int64?
+        for i in 2..<80 where vacantAt == nil {
+            if t.update(t: Int64(i) * 100 * ms, probability: 0.1, stillThere: true) == false { vacantAt = Int64(i) * 100 * ms }
+        }
+        #expect(vacantAt == 4100 * ms, "last p evidence 100 ms, extension to 3.1 s, hold 1 s")
+        params.maxExtension = 0
+        t = Tracker(parameters: params)
+        _ = t.update(t: 0, probability: 0.9)
+        var off: Int64?
+        for i in 1..<40 where off == nil {
+            if t.update(t: Int64(i) * 100 * ms, probability: 0.1, stillThere: true) == false { off = Int64(i) * 100 * ms }
+        }
+        #expect(off == 1000 * ms)
+    }
+
+    @Test func breathingCountsOnlyWithARadarTarget() {
+        let t = Tracker(parameters: Tracker.Parameters())
+        var f = FeatureVector(t: 0, present: [.radar])
+        f[.radarBreathingShare] = 0.8
+        f[.radarBreathingAmplitude] = 4
+        #expect(!t.stillThere(f))
+        f[.radarTargets] = 1
+        #expect(t.stillThere(f))
+        f[.radarBreathingAmplitude] = 0.5
+        #expect(!t.stillThere(f), "an empty room's clutter")
+        f.present = [.audio]
+        f[.audioVoice] = 0.9
+        #expect(t.stillThere(f))
+    }
+}

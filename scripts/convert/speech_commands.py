@@ -2,7 +2,10 @@
 """Converts real audio from the Speech Commands data set into a labelled,
 audio-only recording (DESIGN.md §3), written with Python's own MCAP stack.
 
-Usage: speech_commands.py DATA_DIR OUT.mcap      (make recordings-real)
+Usage: speech_commands.py DATA_DIR OUT.mcap [--part eval|train]
+  eval (the default): Recordings/speech-commands.mcap   (make recordings-real)
+  train: the model's training recording (make model): other word clips and
+         other stretches of the background sounds, none of eval's audio.
 
 DATA_DIR is ../shared/data/speech-commands. The result is deterministic: the
 same input files give the same bytes. The scene strings real sounds together,
@@ -49,7 +52,7 @@ def mix(base, clip, at):
             base[j] = max(-32768, min(32767, base[j] + s))
 
 
-def scene(data):
+def scene(data, part="eval"):
     """(samples, labels): labels are (sample index, occupied, condition)."""
     noise = os.path.join(data, "_background_noise_")
     pink = read_wav(os.path.join(noise, "pink_noise.wav"))
@@ -61,9 +64,10 @@ def scene(data):
         n = int(seconds * RATE)
         out.extend(scaled(pink[:n], 0.4))
 
-    def background(name, seconds, occupied, condition, gain=1.0):
+    def background(name, seconds, occupied, condition, gain=1.0, skip=0):
         labels.append((len(out), occupied, condition))
-        out.extend(scaled(read_wav(os.path.join(noise, name + ".wav"))[: int(seconds * RATE)], gain))
+        clip = read_wav(os.path.join(noise, name + ".wav"))[int(skip * RATE):]
+        out.extend(scaled(clip[: int(seconds * RATE)], gain))
 
     def words(paths, gap, gain, condition):
         # Someone talking: one clip every `gap` seconds over the room tone.
@@ -76,6 +80,29 @@ def scene(data):
 
     commands = sorted(glob.glob(os.path.join(data, "v0.01", "*", "*.wav")))
     digits = sorted(glob.glob(os.path.join(data, "sc09", "*", "*.wav")))
+    if part == "train":
+        # Disjoint from eval: other clips, the background sounds from 25 s on (eval uses their start),
+        # other gains and order.
+        # Every sound that is not a person starts abruptly out of room tone, as in a real room: a new
+        # steady noise is loud against the old noise floor for a while and must still read as empty.
+        room_tone(10, "room-tone")
+        background("white_noise", 15, False, "steady-noise", gain=0.7, skip=25)
+        room_tone(8, "room-tone")
+        words(commands[2::5], 1.8, 0.7, "speech")      # 20 words, 36 s
+        room_tone(8, "room-tone")
+        background("running_tap", 25, False, "running-tap", skip=25)
+        room_tone(8, "room-tone")
+        background("exercise_bike", 30, True, "human-activity", skip=25)
+        room_tone(8, "room-tone")
+        background("dude_miaowing", 30, False, "pet", skip=25)
+        room_tone(8, "room-tone")
+        background("pink_noise", 15, False, "steady-noise", gain=1.5, skip=25)
+        words(digits[1::2], 2.5, 0.5, "speech-far")     # 15 quieter words, 37.5 s
+        room_tone(8, "room-tone")
+        background("white_noise", 15, False, "steady-noise", gain=1.2, skip=40)
+        background("doing_the_dishes", 40, True, "human-activity", skip=30)
+        room_tone(15, "room-tone")
+        return out, labels
     room_tone(15, "room-tone")
     background("white_noise", 15, False, "steady-noise")
     background("running_tap", 20, False, "running-tap")
@@ -124,10 +151,15 @@ def write(samples, labels, path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    part = "eval"
+    if len(args) == 4 and args[2] == "--part" and args[3] in ("eval", "train"):
+        part = args[3]
+        args = args[:2]
+    if len(args) != 2:
         sys.exit(__doc__)
-    samples, labels = scene(sys.argv[1])
-    write(samples, labels, sys.argv[2])
+    samples, labels = scene(args[0], part)
+    write(samples, labels, args[1])
     print(f"{sys.argv[2]}: {len(samples) / RATE:.1f} s, {len(labels)} labels")
 
 

@@ -71,6 +71,20 @@ public struct Evaluation: Sendable, Codable {
         public var totals: Totals
     }
 
+    /// Another detector or another set of sensors, scored on the same recordings' ticks.
+    public struct Comparison: Sendable, Codable {
+        public var name: String
+        public var overall: Totals
+        public var conditions: [String: Confusion]
+
+        public init(name: String, settings: Settings, traces: [RecordingTrace], tickPeriod: Int64) {
+            let e = Evaluation(settings: settings, traces: traces, tickPeriod: tickPeriod)
+            self.name = name
+            overall = e.overall
+            conditions = e.conditions
+        }
+    }
+
     public var settings: Settings
     public var overall: Totals
     public var recordings: [Recording]
@@ -78,6 +92,8 @@ public struct Evaluation: Sendable, Codable {
     public var conditions: [String: Confusion]
     /// Each modality alone (its own score at least 0.5), over all recordings.
     public var modalities: [String: Confusion]
+    /// presenced with each sensor removed, and the simplest baselines, side by side (filled by the caller).
+    public var comparisons: [Comparison] = []
 
     public init(settings: Settings, traces: [RecordingTrace], tickPeriod: Int64) {
         self.settings = settings

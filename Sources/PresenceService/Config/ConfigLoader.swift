@@ -103,13 +103,17 @@ public enum ConfigLoader {
     }
 
     private static func readFusion(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Fusion {
-        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold"])
+        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold", "hold_breathing", "hold_breathing_amplitude", "hold_voice", "hold_extension"])
         var c = PresenceConfig.Fusion()
         c.model = try r.path("model") ?? c.model
         c.onThreshold = try r.double("on_threshold", in: 0...1) ?? c.onThreshold
         c.offThreshold = try r.double("off_threshold", in: 0...1) ?? c.offThreshold
         c.onLatency = try r.duration("on_latency", max: 60 * Nanos.perSecond) ?? c.onLatency
         c.hold = try r.duration("hold", max: 24 * 3600 * Nanos.perSecond) ?? c.hold
+        c.holdBreathing = try r.double("hold_breathing", in: 0...1) ?? c.holdBreathing
+        c.holdBreathingAmplitude = try r.double("hold_breathing_amplitude", in: 0...100) ?? c.holdBreathingAmplitude
+        c.holdVoice = try r.double("hold_voice", in: 0...1) ?? c.holdVoice
+        c.holdExtension = try r.duration("hold_extension", max: 24 * 3600 * Nanos.perSecond) ?? c.holdExtension
         return c
     }
 

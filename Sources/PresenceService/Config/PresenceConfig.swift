@@ -31,12 +31,20 @@ public struct PresenceConfig: Sendable, Equatable {
     }
 
     public struct Fusion: Sendable, Equatable {
-        /// Path of a trained model; empty uses the built-in first-cut fusion.
+        /// Path of a trained model file; empty uses the model built into the binary (models/default.model).
         public var model = ""
         public var onThreshold = 0.6
         public var offThreshold = 0.4
         public var onLatency: Int64 = 300 * Nanos.perMillisecond
         public var hold: Int64 = 30 * Nanos.perSecond
+        /// Radar breathing-band share (0-1) that counts as someone still there; 0 disables.
+        public var holdBreathing = 0.5
+        /// Breathing amplitude (RMS of the still energy, energy units) that goes with it.
+        public var holdBreathingAmplitude = 2.0
+        /// Voice score (0-1) that counts as someone still there; 0 disables.
+        public var holdVoice = 0.7
+        /// How long such signs may keep a room occupied after p last said so.
+        public var holdExtension: Int64 = 10 * 60 * Nanos.perSecond
     }
 
     public struct Socket: Sendable, Equatable {
@@ -91,21 +99,26 @@ public struct PresenceConfig: Sendable, Equatable {
 
 extension PresenceConfig.Fusion {
     public var trackerParameters: Tracker.Parameters {
-        Tracker.Parameters(onThreshold: onThreshold, offThreshold: offThreshold, onLatency: onLatency, hold: hold)
+        Tracker.Parameters(onThreshold: onThreshold, offThreshold: offThreshold, onLatency: onLatency, hold: hold,
+                           maxExtension: holdExtension, breathingShare: Float(holdBreathing),
+                           breathingAmplitude: Float(holdBreathingAmplitude), voice: Float(holdVoice))
     }
 }
 
 extension PresenceConfig {
-    /// The fusion step this configuration asks for. Trained model files do not
-    /// exist yet (issue 7); naming one is refused rather than silently ignored.
-    public func classifier() throws(ConfigError) -> any OccupancyClassifier {
-        guard fusion.model.isEmpty else {
-            throw ConfigError(file: sourcePath ?? "configuration", key: "fusion.model",
-                              message: "expected \"\" (the built-in fusion): this build cannot load model files yet, got \"\(fusion.model)\"")
+    /// The fusion step this configuration asks for: the trained model file `[fusion] model` names,
+    /// or the built-in one. A model that is missing, damaged or made for another feature spec is a
+    /// configuration error naming the key.
+    /// `int8`: the model with its weights quantised to int8 as `export-onnx --int8` stores them (to measure the cost).
+    public func classifier(int8: Bool = false) throws(ConfigError) -> any OccupancyClassifier {
+        do {
+            let model = fusion.model.isEmpty ? ModelFile.builtin : try ModelFile.load(path: fusion.model)
+            return try MLPFusion(model: int8 ? ONNXExport.int8Equivalent(model) : model)
+        } catch {
+            throw ConfigError(file: sourcePath ?? "configuration", key: "fusion.model", message: "\(error)")
         }
-        return HeuristicFusion()
     }
 
     /// The name `presence_build_info{model}` reports.
-    public var modelName: String { fusion.model.isEmpty ? "builtin-heuristic-v1" : fusion.model }
+    public var modelName: String { fusion.model.isEmpty ? "builtin:\(ModelFile.builtin.name)" : fusion.model }
 }

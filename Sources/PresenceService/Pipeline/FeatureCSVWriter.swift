@@ -21,8 +21,10 @@ final class FeatureCSVWriter {
         var row = [String(tick.features.t)]
         row += tick.features.values.map { String($0) }
         row += SensorKind.allCases.map { tick.features.present.contains($0) ? "1" : "0" }
-        row.append(JSONObjectWriter.format(tick.fusion.probability))
-        row += SensorKind.allCases.map { tick.fusion.sources[$0].map(JSONObjectWriter.format) ?? "" }
+        // Full precision (not the events' three decimals): the CSV is for analysis and for checking other
+        // runtimes (export-onnx) against presenced.
+        row.append(String(tick.fusion.probability))
+        row += SensorKind.allCases.map { tick.fusion.sources[$0].map { String($0) } ?? "" }
         row.append(tick.occupied ? "1" : "0")
         buffer += row.joined(separator: ",") + "\n"
         if buffer.utf8.count > 1 << 16 { flush() }

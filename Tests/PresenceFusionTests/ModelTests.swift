@@ -1,0 +1,124 @@
+import Foundation
+import PresenceCore
+import Testing
+@testable import PresenceFusion
+
+/// The trained fusion: inference against its scalar twin, the trainer's
+/// determinism and skill on a small made-up room, model files and their errors.
+@Suite struct ModelTests {
+    /// A made-up room: the camera's foreground and the radar's still energy say "someone" (each alone is
+    /// enough), the microphone's level is noise. Eight recordings of 300 ticks.
+    static func room(seed: UInt64 = 7) -> TrainingSet {
+        var rng = SplitMix64(seed: seed)
+        func uniform() -> Float { Float(rng.next() >> 40) / Float(1 << 24) }
+        var set = TrainingSet()
+        for r in 0..<8 {
+            var ticks: [TrainingSet.Example] = []
+            for i in 0..<300 {
+                let occupied = (i / 50) % 2 == 1
+                var f = [Float](repeating: 0, count: FeatureSpec.featureCount)
+                f[Feature.cameraForeground.index] = occupied ? 0.02 + 0.05 * uniform() : 0.003 * uniform()
+                f[Feature.radarStill.index] = occupied ? 40 + 30 * uniform() : 15 * uniform()
+                f[Feature.audioLevel.index] = -60 + 30 * uniform()
+                ticks.append(.init(features: f, present: .all, occupied: occupied, condition: occupied ? "still" : nil, recording: 0))
+            }
+            set.add(recording: "room-\(r).mcap", ticks: ticks)
+        }
+        return set
+    }
+
+    static func settings(seed: UInt64 = 1) -> MLPTrainer.Settings {
+        var s = MLPTrainer.Settings()
+        s.seed = seed
+        s.maxEpochs = 12
+        s.hidden = [8, 4]
+        return s
+    }
+
+    @Test func trainingIsDeterministicAndLearns() throws {
+        let a = try MLPTrainer(settings: Self.settings()).train(Self.room())
+        let b = try MLPTrainer(settings: Self.settings()).train(Self.room())
+        #expect(a.layers == b.layers && a.normalisation == b.normalisation && a.metrics == b.metrics)
+        let c = try MLPTrainer(settings: Self.settings(seed: 2)).train(Self.room())
+        #expect(a.layers != c.layers, "another seed, other weights")
+        #expect(a.validation == [1, 5], "every 4th recording by name, from the second")
+        #expect(a.metrics.validation.f1 > 0.95, "\(a.metrics.validation)")
+        // Camera alone and radar alone each carry the room; the microphone alone cannot.
+        #expect(a.metrics.validationBySensors["only camera"]!.f1 > 0.9)
+        #expect(a.metrics.validationBySensors["only radar"]!.f1 > 0.9)
+    }
+
+    @Test func refusesDataWithoutBothClasses() {
+        var set = TrainingSet()
+        set.add(recording: "a", ticks: [.init(features: [Float](repeating: 0, count: FeatureSpec.featureCount), present: .all,
+                                              occupied: true, condition: nil, recording: 0)])
+        #expect(throws: ModelError.self) { try MLPTrainer(settings: Self.settings()).train(set) }
+    }
+
+    @Test func inferenceMatchesItsScalarTwin() throws {
+        let r = try MLPTrainer(settings: Self.settings()).train(Self.room())
+        let net = MLP(layers: r.layers.map { MLP.Layer(inputs: $0.inputs, outputs: $0.outputs, weights: $0.weights, bias: $0.bias, activation: $0.activation) })
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<200 {
+            let input = (0..<FeatureSpec.inputCount).map { _ in Float(Int64(rng.next() % 2001) - 1000) / 100 }
+            let (simd, scalar) = input.withUnsafeBufferPointer { (net.logit($0), net.logitScalar($0)) }
+            #expect(simd == scalar)
+        }
+    }
+
+    static func model() throws -> ModelFile {
+        let r = try MLPTrainer(settings: Self.settings()).train(Self.room())
+        let s = Self.settings()
+        return ModelFile(name: "test", spec: .current, normalisation: r.normalisation, layers: r.layers,
+                         training: .init(seed: s.seed, hidden: s.hidden, learningRate: s.learningRate, batchSize: s.batchSize,
+                                         modalityDropout: s.modalityDropout, maxEpochs: s.maxEpochs, patience: s.patience,
+                                         validationEvery: s.validationEvery, epochs: r.epochs, bestEpoch: r.bestEpoch,
+                                         classWeights: r.classWeights, data: []),
+                         metrics: r.metrics)
+    }
+
+    @Test func modelFilesRoundTripAndBadOnesAreRefused() throws {
+        let model = try Self.model()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("presenced-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.model").path
+        try model.encoded().write(to: URL(fileURLWithPath: path))
+        #expect(try ModelFile.load(path: path) == model)
+        #expect(try model.encoded() == ModelFile.load(path: path).encoded(), "the same model, the same bytes")
+
+        #expect { try ModelFile.load(path: dir.appendingPathComponent("missing.model").path) } throws: {
+            if case ModelError.unreadable(let m) = $0 { m.contains("missing.model") } else { false }
+        }
+        var other = model
+        other.spec.hash = "fnv1a64:0000000000000000"
+        #expect { try other.network() } throws: { if case ModelError.incompatible = $0 { true } else { false } }
+        var cut = model
+        cut.layers[0].weights.removeLast()
+        #expect { try cut.network() } throws: { if case ModelError.invalid = $0 { true } else { false } }
+        try Data("{\"format\": 3}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try ModelFile.load(path: path) } throws: { "\($0)".contains("not a presenced model file") }
+    }
+
+    @Test func fusionGivesEachPresentSensorItsOwnScore() throws {
+        let fusion = try MLPFusion(model: Self.model())
+        var f = FeatureVector(t: 0, present: .all)
+        f[.cameraForeground] = 0.05
+        f[.radarStill] = 60
+        let all = fusion.classify(f)
+        #expect(all.probability > 0.9 && all.sources[.camera]! > 0.5 && all.sources[.radar]! > 0.5)
+        f.present = [.audio]
+        let audio = fusion.classify(f)
+        #expect(audio.sources[.camera] == nil && audio.sources[.radar] == nil && audio.sources[.audio] == audio.probability)
+        #expect(fusion.classify(FeatureVector(t: 0, present: [])).probability == 0)
+    }
+
+    /// The model the binary carries is models/default.model, byte for byte, and it loads.
+    @Test func theBuiltInModelIsTheShippedFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("models/default.model"), encoding: .utf8)
+        #expect(ModelFile.builtinJSON == shipped.trimmingCharacters(in: .newlines) || ModelFile.builtinJSON == shipped,
+                "run scripts/embed-model.sh after changing models/default.model")
+        #expect(try ModelFile.builtin.network().inputCount == FeatureSpec.inputCount)
+    }
+}
