@@ -29,7 +29,7 @@ let package = Package(
         benchmark("Capture", ["PresenceCapture"], extra: ["CALSABench"]),
         benchmark("Audio", ["PresenceDSP", "PresenceRecording"]),
         benchmark("Fusion", ["PresenceFusion"]),
-        benchmark("Pipeline", ["PresenceRecording", "PresenceService"]),
+        benchmark("Pipeline", ["PresenceFusion", "PresenceRecording", "PresenceService"]),
         benchmark("Video", ["PresenceDSP", "PresenceRecording"]),
     ]
 )

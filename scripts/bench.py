@@ -8,8 +8,9 @@ Usage: scripts/bench.py [--filter REGEX]      (make bench)
 Pairs are named "<what> (presenced...)" and "<what> (baseline...)"; a
 benchmark without a pair (measured against a target, like audio at 1000x real
 time) is listed after them with its p50. The
-benchmark tool counts about 16 mallocs of its own per measured iteration, so
-"extra mallocs" subtracts the fewest any benchmark of the run showed.
+benchmark tool counts some mallocs of its own per measured iteration (about
+16), so "extra mallocs" subtracts the fewest any benchmark of the same
+executable showed.
 Standard library only; prints Markdown for BENCHMARKS.md.
 """
 import re
@@ -28,13 +29,16 @@ def run(args):
 
 
 def parse(text):
-    """{benchmark: {metric: p50 in base units (ns or count)}} from the text tables."""
-    results, name, header = {}, None, None
+    """{benchmark: {metric: p50 in base units (ns or count)}} from the text tables; each benchmark's
+    "target" entry names its executable (the "=====\nName\n=====" heading above it)."""
+    results, name, header, target = {}, None, None, None
     lines = text.splitlines()
     for i, line in enumerate(lines):
+        if line.startswith("====") and i + 2 < len(lines) and lines[i + 2].startswith("===="):
+            target = lines[i + 1].strip()
         if line.startswith("╒") and i > 0:
             name = lines[i - 1].strip()
-            results[name] = {}
+            results[name] = {"target": target}
             continue
         if name is None or not line.startswith("│"):
             continue
@@ -55,7 +59,11 @@ def parse(text):
 def main():
     args = sys.argv[1:]
     results = parse(run(args))
-    floor = min((r.get("Malloc (total)", 1e18) for r in results.values()), default=0)
+    # The tool's own mallocs differ by executable: each benchmark is measured against the fewest any
+    # benchmark of its own executable showed.
+    floors = {}
+    for r in results.values():
+        floors[r["target"]] = min(floors.get(r["target"], 1e18), r.get("Malloc (total)", 1e18))
     pairs = {}
     for name, r in results.items():
         m = re.match(r"(.*) \((presenced|baseline)[^)]*\)$", name)
@@ -69,8 +77,8 @@ def main():
         (_, ours), (bname, base) = p["presenced"], p["baseline"]
         t, b = ours.get("Time (wall clock)"), base.get("Time (wall clock)")
         ratio = f"{t / b:.2f}x" if t and b else "–"
-        ma = ours.get("Malloc (total)", floor) - floor
-        mb = base.get("Malloc (total)", floor) - floor
+        ma = ours.get("Malloc (total)", 0) - floors[ours["target"]]
+        mb = base.get("Malloc (total)", 0) - floors[base["target"]]
         baseline = re.search(r"\(baseline: ([^)]*)\)", bname)
         print(f"| {what} (baseline: {baseline.group(1) if baseline else '?'}) | {fmt(t)} | {fmt(b)} | {ratio} | {ma:.0f} / {mb:.0f} |")
     # Benchmarks measured against a fixed target rather than a peer in the same run.
@@ -83,7 +91,7 @@ def main():
             t = r.get("Time (wall clock)")
             # An iteration of "one second of ..." is one second of data: real time over p50 is the speed-up.
             speed = f"{1e9 / t:.0f}x" if t and re.search(r"\bone second of\b|\bper second of\b", name) else "–"
-            print(f"| {name} | {fmt(t)} | {speed} | {r.get('Malloc (total)', floor) - floor:.0f} |")
+            print(f"| {name} | {fmt(t)} | {speed} | {r.get('Malloc (total)', 0) - floors[r['target']]:.0f} |")
 
 
 def fmt(ns):

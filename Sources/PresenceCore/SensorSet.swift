@@ -12,6 +12,9 @@ public struct SensorSet: Sendable, Hashable, Sequence, ExpressibleByArrayLiteral
 
     public init(arrayLiteral sensors: SensorKind...) { self.init(sensors) }
 
+    /// Just `sensor` (no array on the way, unlike a literal).
+    public init(only sensor: SensorKind) { rawValue = 1 << sensor.bit }
+
     public static let all = SensorSet(SensorKind.allCases)
 
     public var isEmpty: Bool { rawValue == 0 }

@@ -12,6 +12,7 @@
 import Benchmark
 import Foundation
 import PresenceCore
+import PresenceFusion
 import PresenceRecording
 import PresenceService
 
@@ -71,8 +72,14 @@ final class SecondBySecond {
     }
 }
 
+/// The pipeline as `replay` makes it with the default configuration: the built-in model.
 func newPipeline() -> Pipeline {
-    Pipeline(options: .init(tracker: PresenceConfig().fusion.trackerParameters, expectedSensors: [.camera, .audio, .radar]))
+    do {
+        return Pipeline(options: .init(tracker: PresenceConfig().fusion.trackerParameters, expectedSensors: [.camera, .audio, .radar]),
+                        classifier: try MLPFusion(model: .builtin))
+    } catch {
+        fatalError("the built-in model does not load: \(error)")
+    }
 }
 
 /// A benchmark's state, made on its first run and kept across runs, so that every measured second

@@ -23,17 +23,18 @@ public struct MLP: Sendable, Equatable {
         }
     }
 
-    public var layers: [Layer]
+    public let layers: [Layer]
+    /// The widest layer: the scratch space `forward` needs, twice over (computed once: this runs every tick).
+    public let widest: Int
 
     public init(layers: [Layer]) {
         precondition(!layers.isEmpty && layers.last!.outputs == 1, "an MLP ends in one output (the logit)")
         for (a, b) in zip(layers, layers.dropFirst()) { precondition(a.outputs == b.inputs, "layer sizes must chain") }
         self.layers = layers
+        widest = layers.map { max($0.inputs, $0.outputs) }.max()!
     }
 
     public var inputCount: Int { layers[0].inputs }
-    /// The widest layer: the scratch space `forward` needs, twice over.
-    public var widest: Int { layers.map { max($0.inputs, $0.outputs) }.max()! }
 
     /// The logit for `input` (p = 1/(1+e^-logit)). Uses the stack for its scratch space: nothing is allocated.
     public func logit(_ input: UnsafeBufferPointer<Float>) -> Float {

@@ -22,7 +22,7 @@ public struct MLPFusion: OccupancyClassifier {
             var sources = SensorScores()
             if f.present.count > 1 {
                 for sensor in f.present {
-                    sources[sensor] = Double(probability(f, present: [sensor], input: input))
+                    sources[sensor] = Double(probability(f, present: SensorSet(only: sensor), input: input))
                 }
             }
             let p = Double(probability(f, present: f.present, input: input))
