@@ -93,14 +93,17 @@ public struct MLPTrainer {
                       classWeights: weights, validation: validation, metrics: metrics)
     }
 
-    /// Each present modality is hidden with probability `modalityDropout`; one always stays.
+    /// Each present modality is hidden with probability `modalityDropout`. A camera or a radar always stays
+    /// when there was one: the microphone alone cannot tell a person sitting silently from an empty room,
+    /// so an example reduced to sound would teach the model to guess from room tone. (Recordings that are
+    /// sound only, with labels that sound can support, teach it the microphone alone.)
     private func dropout(_ present: SensorSet, _ rng: inout SplitMix64) -> SensorSet {
         guard settings.modalityDropout > 0, present.count > 1 else { return present }
         var kept = SensorSet()
         for s in present where Float(rng.next() >> 40) / Float(1 << 24) >= settings.modalityDropout { kept.insert(s) }
-        if kept.isEmpty {
-            let pick = Int(rng.next() % UInt64(present.count))
-            kept.insert(Array(present)[pick])
+        if !kept.contains(.camera), !kept.contains(.radar) {
+            let seeing = Array(present).filter { $0 != .audio }
+            if !seeing.isEmpty { kept.insert(seeing[Int(rng.next() % UInt64(seeing.count))]) }
         }
         return kept
     }
