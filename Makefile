@@ -10,7 +10,7 @@ RELEASE_BIN := .build-release/release/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -89,6 +89,10 @@ model: release venv
 	$(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands Recordings/generated/train/speech-commands-train.mcap --part train
 	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
 	scripts/embed-model.sh
+
+## empty-hours: false alarms over 8 hours of simulated empty rooms (BATCHES, MINUTES to change; about 10 minutes)
+empty-hours: release
+	scripts/empty-hours.sh
 
 ## recordings-real: convert the real data of ../shared/data into committed recordings (Recordings/README.md)
 recordings-real: venv

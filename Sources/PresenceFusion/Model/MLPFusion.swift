@@ -26,7 +26,8 @@ public struct MLPFusion: OccupancyClassifier {
                 }
             }
             let p = Double(probability(f, present: f.present, input: input))
-            if f.present.count == 1, let only = f.present.first(where: { _ in true }) { sources[only] = p }
+            // A lone sensor's own score is the answer itself.
+            if f.present.count == 1 { for only in f.present { sources[only] = p } }
             return FusionResult(probability: f.present.isEmpty ? 0 : p, sources: sources)
         }
     }

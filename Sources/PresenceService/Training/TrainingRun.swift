@@ -43,8 +43,9 @@ public enum TrainingRun {
             let digest = try FileDigest.crc32(path: path)
             set.add(recording: path, ticks: examples)
             files.append(.init(file: path, bytes: digest.bytes, crc32: digest.crc32, ticks: examples.count, split: ""))
-            for e in examples { conditions[e.condition ?? (e.occupied ? "occupied" : "empty"), default: 0] += 0.1 }
-            seconds += Double(examples.count) / 10
+            let tick = Nanos.toSeconds(Pipeline.Options.defaultTickPeriod)
+            for e in examples { conditions[e.condition ?? (e.occupied ? "occupied" : "empty"), default: 0] += tick }
+            seconds += Double(examples.count) * tick
             say("\(path): \(examples.count) labelled ticks")
         }
         guard !set.examples.isEmpty else {
