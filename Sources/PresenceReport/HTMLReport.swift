@@ -16,6 +16,7 @@ public struct HTMLReport {
     /// The targets the summary checks against (issue 7): a finding that misses one is marked.
     static let goodAccuracy = 0.97
     static let goodEntryMedian = 1.0
+    static let goodOneSensorRemovedF1 = 0.9
 
     private var tickPeriod: Int64 { Nanos.seconds(evaluation.settings.tickSeconds) }
 
@@ -86,6 +87,18 @@ public struct HTMLReport {
             text += "."
             if o.unclearedExits > 0 { text += " Never cleared: " + listing(\.unclearedExits) + "." }
             out.append(Finding(good: o.unclearedExits == 0, html: text))
+        }
+        let without = evaluation.comparisons.filter { $0.name.hasPrefix("presenced without ") }
+        if !without.isEmpty {
+            let worst = without.min { ($0.overall.ticks.f1 ?? 0) < ($1.overall.ticks.f1 ?? 0) }!
+            let parts = without.map { "\(ReportText.escape(String($0.name.dropFirst("presenced ".count)))) \(ReportText.percent($0.overall.ticks.accuracy))" }
+            out.append(Finding(good: (worst.overall.ticks.f1 ?? 0) >= Self.goodOneSensorRemovedF1,
+                               html: "With one sensor taken away it was still right: \(parts.joined(separator: ", ")) of the time (F1 at worst <b>\(ReportText.ratio(worst.overall.ticks.f1))</b>, \(ReportText.escape(String(worst.name.dropFirst("presenced ".count)))))."))
+        }
+        let baselines = evaluation.comparisons.filter { !$0.name.hasPrefix("presenced ") }
+        if let best = baselines.min(by: { $0.overall.falseAlarms < $1.overall.falseAlarms }) {
+            out.append(Finding(good: o.falseAlarms <= best.overall.falseAlarms,
+                               html: "The simplest detectors on the same data: the fewest false alarms, \(best.overall.falseAlarms), came from “\(ReportText.escape(best.name))”; presenced raised \(o.falseAlarms) (the table “Side by side” has them all)."))
         }
         return out
     }
@@ -202,7 +215,7 @@ public struct HTMLReport {
     li.good{background:#f0fdf4;border-left:5px solid #16a34a}li.bad{background:#fef2f2;border-left:5px solid #dc2626}
     .mark{font-weight:bold;margin-right:.3em}li.good .mark{color:#16a34a}li.bad .mark{color:#dc2626}
     table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #e5e7eb;white-space:nowrap}td:last-child{white-space:normal}
-    th{background:#f9fafb}tr.problem td{background:#fff7ed}
+    th{background:#f9fafb}tr.problem td{background:#fff7ed}tr.ours td{font-weight:600}
     .swatch{display:inline-block;width:.9em;height:.9em;border-radius:2px;margin:0 .3em 0 .6em;vertical-align:-.1em}
     .legend{font-size:.9em}svg{display:block;margin:.3em 0 1em}code{background:#f3f4f6;padding:0 .2em;border-radius:3px}
     """
