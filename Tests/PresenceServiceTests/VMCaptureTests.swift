@@ -36,10 +36,17 @@ struct VMCaptureTests {
         #expect(zip(frames, frames.dropFirst()).allSatisfy { $0.0 < $1.0 })
         #expect(frames.contains { f in Set(f.1.luma).count >= 4 }, "the frames are flat: no test pattern")
 
-        // The unplugged camera was reported lost and came back without a restart.
+        // The unplugged camera was reported lost, with the driver's reason, and came back without a restart.
+        // (An emulated guest on a busy host can stall the camera for over 2 s before that: each stall is a
+        // "no data" lost followed by ok, reported as it happened; the unplug must be the last lost.)
         let camera = events.filter { $0["type"] as? String == "sensor" && $0["sensor"] as? String == "camera" }
-        #expect(camera.map { $0["status"] as? String ?? "" } == ["lost", "ok"], "\(camera)\n\(log)")
-        if let lost = camera.first, let back = camera.last, let t0 = lost["t"] as? Int64, let t1 = back["t"] as? Int64 {
+        let statuses = camera.map { $0["status"] as? String ?? "" }
+        #expect(statuses.count >= 2 && statuses.count % 2 == 0 && statuses.enumerated().allSatisfy { $1 == ($0 % 2 == 0 ? "lost" : "ok") },
+                "\(camera)\n\(log)")
+        let unplug = camera.dropLast().last
+        #expect((unplug?["reason"] as? String ?? "").contains("/dev/video0"), "the unplug's reason names the device: \(camera)")
+        #expect(camera.dropLast(2).allSatisfy { ($0["reason"] as? String ?? "").hasPrefix("no data") || $0["status"] as? String == "ok" }, "\(camera)")
+        if let lost = unplug, let back = camera.last, let t0 = lost["t"] as? Int64, let t1 = back["t"] as? Int64 {
             #expect(frames.contains { $0.0 < t0 } && frames.contains { $0.0 > t1 }, "frames before the unplug and after the replug")
         }
 
