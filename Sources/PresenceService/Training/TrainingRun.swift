@@ -30,7 +30,6 @@ public enum TrainingRun {
         var files: [ModelFile.TrainingFile] = []
         var conditions: [String: Double] = [:]
         var seconds = 0.0
-        // The extractors' features only; the classifier's output is not used.
         var replay = ReplayOptions(files: options.files)
         replay.config = options.config
         replay.lenient = options.lenient
@@ -82,6 +81,7 @@ public enum TrainingRun {
     static func ticks(of path: String, options: ReplayOptions, say: (String) -> Void) throws -> [TrainingSet.Example] {
         var ticks: [(t: Int64, features: [Float], present: SensorSet)] = []
         var labels: [(t: Int64, label: OccupancyLabel)] = []
+        // Only the extractors' features are kept: the classifier the pass needs is not used.
         let damage = try Replay.pass(path, options: options, classifier: HeuristicFusion(), setUp: { pipeline in
             pipeline.tickSink = { tick in ticks.append((tick.features.t, tick.features.values, tick.features.present)) }
         }, events: { _ in }, label: { t, l in labels.append((t, l)) })
