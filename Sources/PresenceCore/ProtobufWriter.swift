@@ -46,14 +46,6 @@ public struct ProtobufWriter {
         bytes += message.bytes
     }
 
-    /// A packed repeated float field (IEEE 754, little-endian).
-    public mutating func packedFloatField(_ field: Int, _ values: [Float]) {
-        guard !values.isEmpty else { return }
-        tag(field, 2)
-        varint(UInt64(4 * values.count))
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-    }
-
     /// A packed repeated int64 field (varints; negative values take ten bytes, as protobuf says).
     public mutating func packedInt64Field(_ field: Int, _ values: [Int64]) {
         guard !values.isEmpty else { return }
@@ -64,22 +56,13 @@ public struct ProtobufWriter {
         bytes += packed.bytes
     }
 
-    /// A float field (fixed32), omitted when 0 like other proto3 defaults.
-    public mutating func floatField(_ field: Int, _ v: Float) {
-        guard v != 0 else { return }
-        tag(field, 5)
-        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
     /// google.protobuf.Timestamp from Unix-epoch nanoseconds.
     public mutating func timestampField(_ field: Int, nanoseconds t: Int64) {
         var ts = ProtobufWriter()
         let seconds = t >= 0 ? t / 1_000_000_000 : (t - 999_999_999) / 1_000_000_000
         ts.varintField(1, UInt64(bitPattern: seconds))
         ts.varintField(2, UInt64(t - seconds * 1_000_000_000))
-        tag(field, 2)
-        varint(UInt64(ts.bytes.count))
-        bytes += ts.bytes
+        messageField(field, ts)
     }
 }
 
