@@ -86,7 +86,8 @@ release: deps
 ## writes models/default.model, its card models/README.md, and the copy built into the binary
 model: release venv
 	MANIFEST=Recordings/training.tsv PRESENCED=$(RELEASE_BIN) scripts/corpus.sh
-	$(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands Recordings/generated/train/speech-commands-train.mcap --part train
+	for k in 1 2 3; do $(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands \
+		Recordings/generated/train/speech-commands-train-$$k.mcap --part train-$$k || exit 1; done
 	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
 	scripts/embed-model.sh
 

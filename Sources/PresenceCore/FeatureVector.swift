@@ -87,6 +87,13 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// Targets tracked: the LD2450's count (0-3); 1 or 0 for an LD2410.
     public static let radarTargets = Feature(56, "radar_targets", .radar)
 
+    // MARK: Version 5
+
+    /// The loudest voice of the last few seconds: `audio_voice`'s peak, falling by 0.2 a second. Someone
+    /// talking pauses between words and sentences; without it a tick of room tone between two words looks
+    /// like a tick of an empty room.
+    public static let audioVoiceRecent = Feature(57, "audio_voice_recent", .audio)
+
     /// Every feature, in vector order.
     public static let allCases: [Feature] = [
         .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
@@ -95,11 +102,12 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         .audioFlatness, .audioHarmonicity, .audioModulation, .audioVoice,
     ] + mel + [
         .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
+        .audioVoiceRecent,
     ]
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 4
+    public static let specVersion = 5
 
     /// Sample time of the tick (its end).
     public var t: Int64

@@ -35,6 +35,8 @@ public struct SensorSet: Sendable, Hashable, Sequence, ExpressibleByArrayLiteral
 
     public var count: Int { rawValue.nonzeroBitCount }
 
+    public mutating func formUnion(_ other: SensorSet) { rawValue |= other.rawValue }
+
     public struct Iterator: IteratorProtocol {
         var remaining: UInt8
 

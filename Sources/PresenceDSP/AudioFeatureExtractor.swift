@@ -21,6 +21,7 @@ public final class AudioFeatureExtractor {
         public var harmonicity: Float = 0
         public var modulation: Float = 0
         public var voice: Float = 0
+        public var voiceRecent: Float = 0
         /// Mean energy above each band's floor, dB (inline storage: a tick allocates nothing).
         public var mel = SIMD32<Float>()
         public var windows = 0
@@ -35,6 +36,7 @@ public final class AudioFeatureExtractor {
             f[.audioHarmonicity] = harmonicity
             f[.audioModulation] = modulation
             f[.audioVoice] = voice
+            f[.audioVoiceRecent] = voiceRecent
             for band in 0..<Feature.melBands { f[.audioMel(band)] = mel[band] }
         }
     }
@@ -51,13 +53,13 @@ public final class AudioFeatureExtractor {
         var previousLogPower: [Float] = []
         var autocorrelation: [Float] = []
         var bandPower: [Float] = []
-        var melLevels: [Float] = []
-        var melFloors: [Float] = []
+        var melEnergies: [Float] = []
+        var melFloors: [NoiseFloor] = []
     }
     private var spectrum = Spectrum()
     private var pending: [Float] = []
     private var pendingStart = 0
-    private var noiseFloor: Float = .nan
+    private var noiseFloor = NoiseFloor()
     private var speechBins = 0..<0
     private var flatnessBins = 0..<0
     private var pitchLags = 0..<0
@@ -68,6 +70,9 @@ public final class AudioFeatureExtractor {
     private var loudEnergy: Float = 0
     private var flatnessSum: Float = 0
     private var voiceMax: Float = 0
+    /// The voice score's peak, held and falling by `voiceRecentFall` a second (`audio_voice_recent`).
+    private var voiceRecent: Float = 0
+    static let voiceRecentFall: Float = 0.2
 
     public init() {}
 
@@ -97,6 +102,7 @@ public final class AudioFeatureExtractor {
         }
         s.modulation = envelope.modulation()
         s.voice = voiceMax
+        s.voiceRecent = voiceRecent
         summary = TickSummary()
         voiceMax = 0
         speechEnergy = 0
@@ -130,14 +136,15 @@ public final class AudioFeatureExtractor {
         pending = []
         pending.reserveCapacity(8 * n)
         pendingStart = 0
-        noiseFloor = .nan
+        noiseFloor = NoiseFloor()
+        voiceRecent = 0
         let binHz = Double(rate) / Double(n)
         speechBins = Int(300 / binHz)..<min(n / 2 + 1, Int(3400 / binHz) + 1)
         flatnessBins = max(1, Int(100 / binHz))..<min(n / 2 + 1, Int(4000 / binHz) + 1)
         pitchLags = Int(Double(rate) / 400)..<min(n / 2, Int(Double(rate) / 70) + 1)
         mel = MelFilterbank(bands: Feature.melBands, size: n, rate: rate)
-        spectrum.melLevels = [Float](repeating: 0, count: Feature.melBands)
-        spectrum.melFloors = [Float](repeating: .nan, count: Feature.melBands)
+        spectrum.melEnergies = [Float](repeating: 0, count: Feature.melBands)
+        spectrum.melFloors = [NoiseFloor](repeating: NoiseFloor(), count: Feature.melBands)
         envelope = SyllableRhythm(windowsPerSecond: Double(rate) / Double(n / 2))
     }
 
@@ -153,7 +160,8 @@ public final class AudioFeatureExtractor {
             sumSquares += s * s
             i += 1
         }
-        let level = 10 * log10(sumSquares / Float(samples.count) + 1e-12)
+        let meanSquare = sumSquares / Float(samples.count)
+        let level = 10 * log10(meanSquare + 1e-12)
         b.frame.withUnsafeBufferPointer { plan.powerSpectrum($0, into: &b.power) }
 
         var total: Float = 0, speech: Float = 0, flux: Float = 0
@@ -190,16 +198,14 @@ public final class AudioFeatureExtractor {
             peak /= b.autocorrelation[0]
         }
 
-        // The floor falls at once to a quieter window and rises by 3 dB a second, overall and per mel band.
+        // The floor falls at once to a quieter moment and rises by 3 dB a second, overall and per mel band.
         let windowsPerSecond = Float(sampleRate) / Float(plan.size / 2)
         let rise = 3 / windowsPerSecond
-        noiseFloor = noiseFloor.isNaN ? level : min(level, noiseFloor + rise)
-        let above = level - noiseFloor
-        mel.apply(b.power, into: &b.melLevels)
-        for band in b.melLevels.indices {
-            let l = b.melLevels[band]
-            b.melFloors[band] = b.melFloors[band].isNaN ? l : min(l, b.melFloors[band] + rise)
-            summary.mel[band] += l - b.melFloors[band]
+        let above = level - noiseFloor.update(power: meanSquare, rise: rise)
+        mel.energies(b.power, into: &b.melEnergies)
+        for band in b.melEnergies.indices {
+            let e = b.melEnergies[band]
+            summary.mel[band] += 10 * log10(e + 1e-12) - b.melFloors[band].update(power: e, rise: rise)
         }
         envelope.add(10 * log10(speech + 1e-12))
 
@@ -211,7 +217,9 @@ public final class AudioFeatureExtractor {
         // Pitch only counts where there is sound to have one.
         if above > 6 { summary.harmonicity = max(summary.harmonicity, peak) }
         // Per window, so that pitch, flatness and loudness are those of the same moment.
-        voiceMax = max(voiceMax, Self.voice(aboveFloor: above, harmonicity: above > 6 ? peak : 0, flatness: flatness))
+        let voice = Self.voice(aboveFloor: above, harmonicity: above > 6 ? peak : 0, flatness: flatness)
+        voiceMax = max(voiceMax, voice)
+        voiceRecent = max(voice, voiceRecent - Self.voiceRecentFall / windowsPerSecond)
         // Only windows clearly above the floor say anything about what the sound is.
         if above > 6 {
             speechEnergy += speech
@@ -220,7 +228,7 @@ public final class AudioFeatureExtractor {
     }
 }
 
-/// Triangular mel filters over a power spectrum: log energy per band, dB.
+/// Triangular mel filters over a power spectrum: energy per band (linear).
 struct MelFilterbank {
     /// Per band: first bin and the weights from there.
     private var filters: [(first: Int, weights: [Float])] = []
@@ -246,11 +254,11 @@ struct MelFilterbank {
         }
     }
 
-    func apply(_ power: [Float], into out: inout [Float]) {
+    func energies(_ power: [Float], into out: inout [Float]) {
         for (b, f) in filters.enumerated() {
             var e: Float = 0
             for (j, w) in f.weights.enumerated() { e += w * power[f.first + j] }
-            out[b] = 10 * log10(e + 1e-12)
+            out[b] = e
         }
     }
 }

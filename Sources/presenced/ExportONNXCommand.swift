@@ -8,7 +8,7 @@ struct ExportONNX: AsyncParsableCommand {
         commandName: "export-onnx",
         abstract: "Write a trained model as ONNX (opset 13), for other runtimes and tools.",
         discussion: """
-        Inputs: features (float [N, 57], the tick's raw features in spec order, as `replay --features` \
+        Inputs: features (float [N, F], F = 58 in feature spec v5: the tick's raw features in spec order, as `replay --features` \
         writes them) and present (float [N, 3]: camera, audio, radar, 1 where the sensor had data). \
         Output: p_occupied (float [N, 1]), what presenced computes for the same tick. With --int8 the \
         weight matrices are stored as int8 with one scale each (`eval --int8` measures what that costs).

@@ -40,3 +40,21 @@ import Testing
         #expect(r.speechRatio < 0.1)
     }
 }
+
+extension AudioFeatureExtractorTests {
+    /// Clips spliced together often start with a silent window; the same steady sound after it must not
+    /// stand far above the floor (it did by 60 dB when one window set the floor).
+    @Test func aSilentWindowBetweenStretchesOfTheSameNoiseIsNotANewSound() {
+        var noise = UInt64(7)
+        func hiss() -> Double {
+            noise = noise &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: noise) >> 40) / Double(1 << 23) * 300
+        }
+        let a = AudioFeatureExtractor()
+        a.process(Self.chunk(seconds: 2) { _ in hiss() })
+        _ = a.takeTickSummary()
+        a.process(AudioChunk(sampleRate: 16000, samples: [Int16](repeating: 0, count: 512)))
+        a.process(Self.chunk(seconds: 1) { _ in hiss() })
+        #expect(a.takeTickSummary().maxAboveFloor < 6)
+    }
+}

@@ -48,6 +48,18 @@ import Testing
         #expect(a.metrics.validationBySensors["only radar"]!.f1 > 0.9)
     }
 
+    @Test func validationSplitTakesEachKindOfDeviceApart() {
+        var set = Self.room()  // eight recordings with all three sensors
+        let silence = [Float](repeating: 0, count: FeatureSpec.featureCount)
+        for name in ["mic-a.mcap", "mic-b.mcap", "mic-c.mcap"] {
+            set.add(recording: name, ticks: [.init(features: silence, present: [.audio], occupied: false, condition: nil, recording: 0)])
+        }
+        set.add(recording: "radar-only.mcap", ticks: [.init(features: silence, present: [.radar], occupied: false, condition: nil, recording: 0)])
+        let names = set.validationRecordings(every: 4).map { set.recordings[$0] }.sorted()
+        // The second of every four in each group; a lone radar-only recording stays in training.
+        #expect(names == ["mic-b.mcap", "room-1.mcap", "room-5.mcap"])
+    }
+
     @Test func refusesDataWithoutBothClasses() {
         var set = TrainingSet()
         set.add(recording: "a", ticks: [.init(features: [Float](repeating: 0, count: FeatureSpec.featureCount), present: .all,

@@ -1,11 +1,11 @@
 import PresenceCore
 
 /// A model as ONNX (opset 13), for other runtimes and tools: inputs `features`
-/// (float [N, 57], the tick's raw features in spec order) and `present` (float
-/// [N, 3], 1 per modality with data: camera, audio, radar); output `p_occupied`
-/// (float [N, 1]). The graph does what MLPFusion does: normalise, clip to ±8,
-/// zero the absent modalities' features, append the presence bits, the MLP,
-/// the logistic. (A NaN feature, which MLPFusion reads as the mean, stays NaN
+/// (float [N, F], the tick's raw features in spec order; F is 58 in spec v5)
+/// and `present` (float [N, 3], 1 per modality with data: camera, audio,
+/// radar); output `p_occupied` (float [N, 1]). The graph does what MLPFusion
+/// does: normalise, clip to ±8, zero the absent modalities' features, append
+/// the presence bits, the MLP, the logistic. (A NaN feature, which MLPFusion reads as the mean, stays NaN
 /// here.) With `int8`, each weight matrix is stored as int8 with one scale
 /// (symmetric, per tensor) and dequantised in the graph.
 /// Written with Core's ProtobufWriter from onnx.proto's field numbers.
@@ -23,7 +23,7 @@ public enum ONNXExport {
         initializers.append(tensor("inv_std", dims: [Int64(n)], floats: file.normalisation.std.map { 1 / $0 }))
         initializers.append(tensor("clip_min", dims: [], floats: [-FeatureSpec.clip]))
         initializers.append(tensor("clip_max", dims: [], floats: [FeatureSpec.clip]))
-        // present [N,3] x expand [3,57]: each feature's modality bit.
+        // present [N,3] x expand [3,F]: each feature's modality bit.
         var expand = [Float](repeating: 0, count: m * n)
         for f in Feature.allCases { expand[SensorKind.allCases.firstIndex(of: f.sensor)! * n + f.index] = 1 }
         initializers.append(tensor("expand", dims: [Int64(m), Int64(n)], floats: expand))

@@ -32,12 +32,21 @@ public struct TrainingSet: Sendable {
         return index
     }
 
-    /// Recordings set aside for validation: every `every`-th of them in name order, starting with the
-    /// second, so that the split depends only on the names. With fewer than two recordings, none.
+    /// Recordings set aside for validation: among the recordings made with the same sensors, every
+    /// `every`-th in name order, starting with the second, so that the split depends only on the names and
+    /// every kind of device (all three sensors, sound only, …) with two or more recordings is validated too.
+    /// (Early stopping watches the validation loss: a kind of device missing from it would stop training
+    /// whenever the others are done, learnt or not.)
     public func validationRecordings(every: Int) -> Set<Int> {
-        guard recordings.count >= 2, every >= 2 else { return [] }
-        let order = recordings.indices.sorted { recordings[$0] < recordings[$1] }
-        return Set(order.enumerated().filter { $0.offset % every == 1 }.map(\.element))
+        guard every >= 2 else { return [] }
+        var sensors = [SensorSet](repeating: [], count: recordings.count)
+        for e in examples { sensors[e.recording].formUnion(e.present) }
+        var out: Set<Int> = []
+        for group in Dictionary(grouping: recordings.indices, by: { sensors[$0] }).values where group.count >= 2 {
+            let order = group.sorted { recordings[$0] < recordings[$1] }
+            out.formUnion(order.enumerated().filter { $0.offset % every == 1 }.map(\.element))
+        }
+        return out
     }
 
     /// Mean and standard deviation of each feature over the examples whose modality was present;
