@@ -2,12 +2,13 @@
 # Installs the Debian packages presenced needs to build and test, only those
 # that are missing. Uses sudo when not root. Safe to run repeatedly.
 #   scripts/deps.sh          build + run dependencies
-#   scripts/deps.sh test     also the tools the test suite drives (promtool, socat)
+#   scripts/deps.sh test     also the tools the test suite drives (prometheus, promtool, socat,
+#                            systemd-socket-activate; systemd is installed, never booted)
 #   scripts/deps.sh vm       the QEMU guest of `make test-vm` (qemu, a kernel, busybox, ALSA and V4L2 tools)
 set -euo pipefail
 
 build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
-test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev)
+test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd)
 vm_pkgs=(qemu-system-x86 linux-image-amd64 busybox-static alsa-utils v4l-utils kmod cpio)
 
 want=("${build_pkgs[@]}")

@@ -59,8 +59,9 @@ import Testing
         }
     }
 
-    /// Blocking line reader with a timeout per read.
-    final class LineSocket {
+    /// Blocking line reader with a timeout per read. (Unchecked Sendable: a test hands it to one reading
+    /// thread and does not touch it meanwhile.)
+    final class LineSocket: @unchecked Sendable {
         let fd: Int32
         private var pending: [UInt8] = []
 
@@ -138,6 +139,37 @@ import Testing
         #expect(!daemon.process.isRunning && daemon.process.terminationStatus == 0, "status \(daemon.process.terminationStatus)")
         #expect(took < 2, "took \(took) s")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "socket file removed on exit")
+    }
+
+    /// systemd socket activation (`presenced.socket`): the listening socket arrives as descriptor 3 with
+    /// LISTEN_FDS; systemd-socket-activate does what systemd does, starting the daemon at the first client.
+    @Test func socketActivationServesTheInheritedSocketAndLeavesItToSystemd() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let demo = TestSupport.repoRoot.appendingPathComponent("Recordings/demo.mcap").path
+        let config = dir.appendingPathComponent("c.toml").path
+        try "[replay]\nfile = \"\(demo)\"\nloop = true\n[socket]\npath = \"unused/events.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"\"\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let socketPath = dir.appendingPathComponent("activated.sock").path
+        let activator = Process()
+        activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        activator.arguments = ["--listen=\(socketPath)", TestSupport.binary, "run", "--config", config]
+        activator.standardOutput = FileHandle.nullDevice
+        activator.standardError = FileHandle.nullDevice
+        try activator.run()
+        defer { if activator.isRunning { kill(activator.processIdentifier, SIGKILL) } }
+        var fd: Int32?
+        for _ in 0..<100 where fd == nil {
+            fd = WatchClient.connect(to: socketPath)
+            if fd == nil { usleep(50_000) }
+        }
+        let client = LineSocket(fd: try #require(fd, "systemd-socket-activate did not listen"))
+        let hello = Self.json(try #require(client.readLine(), "no hello on the activated socket"))
+        #expect(hello["type"] as? String == "hello")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("unused/events.sock").path),
+                "socket.path is not bound when systemd passes the socket")
+        kill(activator.processIdentifier, SIGTERM)
+        activator.waitUntilExit()
+        #expect(activator.terminationStatus == 0)
     }
 
     static func promtoolCheck(_ text: String) throws -> TestSupport.Result {

@@ -9,7 +9,9 @@ public final class EventHub: Sendable {
     private struct State {
         var seq: UInt64 = 0
         var state: OccupancyState
-        var subscribers: [ObjectIdentifier: Channel] = [:]
+        /// By event loop, so that one event is one task per loop however many clients there are.
+        var subscribers: [ObjectIdentifier: (loop: EventLoop, channels: [ObjectIdentifier: Channel])] = [:]
+        var count = 0
     }
 
     private let guarded: Mutex<State>
@@ -23,52 +25,65 @@ public final class EventHub: Sendable {
     }
 
     public var state: OccupancyState { guarded.withLock { $0.state } }
-    public var subscriberCount: Int { guarded.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { guarded.withLock { $0.count } }
 
-    /// Sends `hello` with the current state and adds the client, atomically with
-    /// respect to `publish`, so the client sees every later event exactly once.
+    /// Sends `hello` with the current state and adds the client, atomically with respect to `publish`, so
+    /// the client sees every later event exactly once. Called on the channel's event loop (channelActive):
+    /// the hello is written before any event task queued for that loop after the client was added. (It is
+    /// written after the lock is released: a write to a client that already hung up closes the channel
+    /// there and then, and its `unsubscribe` takes the lock.)
     public func subscribe(_ channel: Channel) {
-        guarded.withLock { s in
-            let hello = "{\"type\":\"hello\",\"protocol\":1,\"version\":\(JSONObjectWriter.quote(version)),\"state\":\(s.state.json())}\n"
-            channel.writeAndFlush(channel.allocator.buffer(string: hello), promise: nil)
-            s.subscribers[ObjectIdentifier(channel)] = channel
-            metrics?.subscribers.set(Int64(s.subscribers.count))
+        channel.eventLoop.assertInEventLoop()
+        let hello = guarded.withLock { s in
+            let loop = ObjectIdentifier(channel.eventLoop)
+            s.subscribers[loop, default: (channel.eventLoop, [:])].channels[ObjectIdentifier(channel)] = channel
+            s.count += 1
+            metrics?.subscribers.set(Int64(s.count))
+            return "{\"type\":\"hello\",\"protocol\":1,\"version\":\(JSONObjectWriter.quote(version)),\"state\":\(s.state.json())}\n"
         }
+        channel.writeAndFlush(channel.allocator.buffer(string: hello), promise: nil)
     }
 
     public func unsubscribe(_ channel: Channel) {
         guarded.withLock { s in
-            if s.subscribers.removeValue(forKey: ObjectIdentifier(channel)) != nil {
-                metrics?.subscribers.set(Int64(s.subscribers.count))
+            let loop = ObjectIdentifier(channel.eventLoop)
+            if s.subscribers[loop]?.channels.removeValue(forKey: ObjectIdentifier(channel)) != nil {
+                s.count -= 1
+                metrics?.subscribers.set(Int64(s.count))
             }
         }
     }
 
-    /// Publishes events in order; `state` is the pipeline's state after them.
-    /// Returns the lines sent (without newlines), for recorders that keep them.
+    /// Publishes events in order; `state` is the pipeline's state after them. Returns the lines sent
+    /// (without newlines), for recorders that keep them. Never blocks on a client: the writes are queued
+    /// on the clients' event loops, each line one buffer shared by every client.
     @discardableResult
     public func publish(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
         guarded.withLock { s in
             s.state = state
+            guard !events.isEmpty else { return [] }
             var lines: [String] = []
+            var buffer = ByteBufferAllocator().buffer(capacity: 256 * events.count)
             for event in events {
                 s.seq += 1
                 lines.append(event.jsonLine(seq: s.seq))
-                let line = lines[lines.count - 1] + "\n"
-                var slow: [ObjectIdentifier] = []
-                for (id, channel) in s.subscribers {
-                    // Not writable means its outbound buffer passed the high-water mark: it is not reading.
-                    guard channel.isWritable else {
-                        slow.append(id)
-                        continue
+                buffer.writeString(lines[lines.count - 1])
+                buffer.writeInteger(UInt8(ascii: "\n"))
+            }
+            let metrics = self.metrics, payload = buffer
+            for (_, group) in s.subscribers where !group.channels.isEmpty {
+                let channels = Array(group.channels.values)
+                group.loop.execute {
+                    for channel in channels where channel.isActive {
+                        // Not writable: its outbound queue is past the high-water mark, it is not reading.
+                        guard channel.isWritable else {
+                            channel.close(promise: nil)
+                            metrics?.subscribersDropped.increment()
+                            continue
+                        }
+                        channel.writeAndFlush(payload, promise: nil)
                     }
-                    channel.writeAndFlush(channel.allocator.buffer(string: line), promise: nil)
                 }
-                for id in slow {
-                    s.subscribers.removeValue(forKey: id)?.close(promise: nil)
-                    metrics?.subscribersDropped.increment()
-                }
-                if !slow.isEmpty { metrics?.subscribers.set(Int64(s.subscribers.count)) }
             }
             return lines
         }
@@ -76,10 +91,14 @@ public final class EventHub: Sendable {
 
     /// Closes every client (shutdown).
     public func closeAll() {
-        guarded.withLock { s in
-            for channel in s.subscribers.values { channel.close(promise: nil) }
-            s.subscribers.removeAll()
-            metrics?.subscribers.set(Int64(0))
+        let channels = guarded.withLock { s in
+            defer {
+                s.subscribers.removeAll()
+                s.count = 0
+                metrics?.subscribers.set(Int64(0))
+            }
+            return s.subscribers.values.flatMap { $0.channels.values }
         }
+        for channel in channels { channel.close(promise: nil) }
     }
 }

@@ -5,8 +5,10 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The Unix stream socket of DESIGN.md §4: `hello`, then events as JSON lines.
-/// Clients are not expected to say anything; what they send is read and
-/// discarded, and a client that sends an over-long line is closed.
+/// Listens on the socket systemd passed (socket activation) or binds `path`,
+/// replacing a stale socket file but never a live one (`SocketFile`).
+/// Clients are not expected to say anything: what they send is read and
+/// discarded, and a client that sends an over-long line or too much is closed.
 public final class EventSocketServer: Service, Sendable {
     let path: String
     let mode: UInt32
@@ -14,6 +16,9 @@ public final class EventSocketServer: Service, Sendable {
     let hub: EventHub
     let eventLoops: EventLoopGroup
     let logger: Logger
+
+    /// A client's outbound queue: past `high` bytes unsent it is dropped at the next event (DESIGN.md §4).
+    static let queueLimit = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024, high: 64 * 1024)
 
     public init(path: String, mode: UInt32, group: String, hub: EventHub, eventLoops: EventLoopGroup, logger: Logger) {
         self.path = path
@@ -24,32 +29,47 @@ public final class EventSocketServer: Service, Sendable {
         self.logger = logger
     }
 
+    /// The listening channel, and the socket file this process owns (nil when systemd owns it).
+    struct Listener {
+        let channel: Channel
+        let file: SocketFile?
+    }
+
     /// Binds the socket; errors here are the daemon's start-up errors.
-    public func bind() async throws -> Channel {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    func bind() async throws -> Listener {
         let hub = self.hub
-        let channel = try await ServerBootstrap(group: eventLoops)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+        let bootstrap = ServerBootstrap(group: eventLoops)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelOption(.writeBufferWaterMark, value: Self.queueLimit)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(SubscriberHandler(hub: hub))
                 }
             }
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
-            .get()
-        try applyPermissions()
-        return channel
+        if let fd = try SocketActivation.inheritedSocket() {
+            // systemd made the socket (path, mode, group: presenced.socket) and keeps it across restarts.
+            return Listener(channel: try await bootstrap.withBoundSocket(fd).get(), file: nil)
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let file = try SocketFile(claiming: path)
+        do {
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+            try applyPermissions()
+            return Listener(channel: channel, file: file)
+        } catch {
+            file.release()
+            throw error
+        }
     }
 
     public func run() async throws {
-        let channel = try await bind()
-        logger.info("event socket listening", metadata: ["path": "\(path)"])
+        let listener = try await bind()
+        logger.info("event socket listening", metadata: ["path": "\(listener.file == nil ? "systemd socket" : path)"])
         try? await gracefulShutdown()
-        try? await channel.close()
+        try? await listener.channel.close()
         hub.closeAll()
-        unlink(path)
+        listener.file?.release()
     }
 
     private func applyPermissions() throws {
@@ -67,16 +87,22 @@ public final class EventSocketServer: Service, Sendable {
     }
 }
 
-/// One socket client: subscribes on connect, unsubscribes on close, and drops input.
+/// One socket client: subscribes on connect, unsubscribes on close, and drops input within bounds.
 /// Lives on its channel's event loop only, so its state needs no lock.
 final class SubscriberHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    /// Clients have nothing to say yet; bound what they may send without a newline.
+    /// Clients have nothing to say yet; bound what they may send without a newline,
     static let maxLineLength = 4096
+    /// and how fast: a token bucket of `burst` bytes refilled at `bytesPerSecond`.
+    static let bytesPerSecond = 4096
+    static let burst = 16 * 1024
+
     let hub: EventHub
     /// Bytes received since the client's last newline.
     private var pendingLine = 0
+    private var tokens = Double(SubscriberHandler.burst)
+    private var lastRefill = NIODeadline.now()
 
     init(hub: EventHub) { self.hub = hub }
 
@@ -98,7 +124,11 @@ final class SubscriberHandler: ChannelInboundHandler {
         } else {
             pendingLine += view.count
         }
-        if pendingLine > Self.maxLineLength { context.close(promise: nil) }
+        let now = NIODeadline.now()
+        tokens = min(Double(Self.burst), tokens + Double((now - lastRefill).nanoseconds) / 1e9 * Double(Self.bytesPerSecond))
+        lastRefill = now
+        tokens -= Double(view.count)
+        if pendingLine > Self.maxLineLength || tokens < 0 { context.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
