@@ -10,7 +10,7 @@ RELEASE_BIN := .build-release/release/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -90,6 +90,10 @@ model: release venv
 		Recordings/generated/train/speech-commands-train-$$k.mcap --part train-$$k || exit 1; done
 	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
 	scripts/embed-model.sh
+
+## load-socket: 1000 subscribers on the event socket: every event to every client in order, fan-out p99 (about 40 s)
+load-socket: release
+	python3 scripts/load/subscribers.py $(RELEASE_BIN) --clients 1000 --seconds 30
 
 ## empty-hours: false alarms over 8 hours of simulated empty rooms (BATCHES, MINUTES to change; about 10 minutes)
 empty-hours: release

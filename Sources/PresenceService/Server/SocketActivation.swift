@@ -1,5 +1,6 @@
 import CSystemd
 import Foundation
+import Glibc
 
 /// systemd socket activation (sd_listen_fds(3)): when systemd started us with the event socket already
 /// bound (`presenced.socket`), it is passed as descriptor 3 and `LISTEN_FDS`/`LISTEN_PID` say so.
@@ -16,7 +17,7 @@ enum SocketActivation {
         guard count == 1 else {
             throw ServerError(.config, "socket activation: systemd passed \(count) sockets; presenced.socket must declare exactly one ListenStream=")
         }
-        guard sd_is_socket_unix(fd, Int32(SOCK_STREAM.rawValue), 1, nil, 0) > 0 else {
+        guard sd_is_socket_unix(fd, Int32(Glibc.SOCK_STREAM.rawValue), 1, nil, 0) > 0 else {
             throw ServerError(.config, "socket activation: the passed socket is not a listening Unix stream socket (ListenStream= must be a path)")
         }
         return fd

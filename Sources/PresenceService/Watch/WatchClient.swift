@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import PresenceCore
 
 /// `presenced watch`: follows the event socket and prints what happens in
@@ -23,7 +24,7 @@ public enum WatchClient {
     }
 
     static func connect(to path: String) -> Int32? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(Glibc.SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""1000 subscribers on the event socket at once (issue 8): every client must get
+every event, in order, and quickly, while the pipeline keeps its pace.
+
+Usage: subscribers.py PRESENCED [--clients N] [--seconds S] [--keep DIR]
+
+Starts `PRESENCED run` on a replay that changes often (a walk-through and the
+sensor dropouts scene, at 20x real time, with a 1 s hold), connects N clients
+(standard library only: one epoll loop), reads for S seconds, stops the daemon, and
+prints:
+  - events and clients: each client's sequence must be the daemon's, gap-free;
+  - fan-out latency: for each event, each client's receipt time minus the
+    earliest receipt of that event by any client (the spread of one write to
+    all clients; the daemon's clock is not visible to clients, so the time from
+    the tick to the first receipt is not in it);
+  - the pipeline's tick duration p99 from /metrics before and under load.
+Exits 1 when a client missed an event or saw one out of order, or the fan-out
+p99 is 10 ms or more.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tick_p99(port):
+    """p99 of presence_tick_duration_seconds from the histogram's buckets (upper bound of the bucket)."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    buckets = [(float("inf") if m[0] == "+Inf" else float(m[0]), float(m[1]))
+               for m in re.findall(r'presence_tick_duration_seconds_bucket\{le="([^"]+)"\} (\S+)', text)]
+    buckets.sort()
+    total = buckets[-1][1] if buckets else 0
+    for le, count in buckets:
+        if total and count >= 0.99 * total:
+            return le, int(total)
+    return None, int(total)
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def connect_all(path, clients):
+    """Connects the clients and reads each one's hello; returns the sockets (non-blocking)."""
+    socks = []
+    for _ in range(clients):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+        socks.append(s)
+    for s in socks:
+        buf = b""
+        while not buf.endswith(b"\n"):
+            buf += s.recv(4096)
+        hello = json.loads(buf.split(b"\n")[0])
+        assert hello["type"] == "hello", hello
+        s.setblocking(False)
+    return socks
+
+
+def read_for(socks, seconds):
+    """One epoll loop over all clients. Each read is stamped the moment it returns, before any parsing,
+    so that the client's own work does not count as the daemon's latency; lines are parsed afterwards."""
+    poller = select.epoll()
+    index = {}
+    for i, s in enumerate(socks):
+        poller.register(s.fileno(), select.EPOLLIN)
+        index[s.fileno()] = i
+    chunks = [[] for _ in socks]
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        for fd, _ in poller.poll(min(left, 0.5)):
+            i = index[fd]
+            data = socks[i].recv(65536)
+            chunks[i].append((time.monotonic(), data))
+    poller.close()
+    received = []
+    for parts in chunks:
+        events, pending = [], b""
+        for t, data in parts:
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            events += [(json.loads(line)["seq"], t) for line in lines]
+        received.append(events)
+    return received
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("presenced")
+    ap.add_argument("--clients", type=int, default=1000)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--keep", help="keep the daemon's files here instead of a temporary directory")
+    args = ap.parse_args()
+
+    # Each client is a descriptor here and one in the daemon (which inherits this limit).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = args.clients + 256
+    if soft < want:
+        if hard != resource.RLIM_INFINITY and hard < want:
+            sys.exit(f"subscribers: {args.clients} clients need {want} open files; the hard limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+    work = args.keep or tempfile.mkdtemp(prefix="presenced-load-")
+    os.makedirs(work, exist_ok=True)
+    scene = os.path.join(work, "scene.mcap")
+    subprocess.run([args.presenced, "simulate", "--scene", "dropouts", "--duration", "90s", "--seed", "5",
+                    "--out", scene], check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    sock = os.path.join(work, "events.sock")
+    config = os.path.join(work, "load.toml")
+    with open(config, "w") as f:
+        f.write(f'[replay]\nfile = "scene.mcap"\nloop = true\nspeed = 20\n'
+                f'[fusion]\nhold = "1s"\non_latency = "100ms"\n'
+                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
+    daemon = subprocess.Popen([args.presenced, "run", "--config", config], stderr=open(os.path.join(work, "daemon.log"), "w"))
+    try:
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        time.sleep(2)  # the first ticks
+        quiet_p99, quiet_ticks = tick_p99(port)
+        connect_start = time.monotonic()
+        socks = connect_all(sock, args.clients)
+        connected = time.monotonic() - connect_start
+        received = read_for(socks, args.seconds)
+        for s in socks:
+            s.close()
+        loaded_p99, loaded_ticks = tick_p99(port)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=10)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    # Every client's sequence is the daemon's: from the first event it saw, gap-free, in order, and
+    # all clients end at the same event (the last one published before the clients were stopped).
+    first_seen = {}
+    failures = []
+    for i, events in enumerate(received):
+        seqs = [s for s, _ in events]
+        if not seqs:
+            failures.append(f"client {i} received nothing")
+            continue
+        if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
+            failures.append(f"client {i}: out of order or missing: {seqs[:10]}…")
+        for s, t in events:
+            first_seen[s] = min(first_seen.get(s, t), t)
+    common = set.intersection(*(set(s for s, _ in ev) for ev in received if ev)) if received else set()
+    latencies = sorted((t - first_seen[s]) * 1000 for ev in received for s, t in ev if s in common)
+    total = sum(len(ev) for ev in received)
+    p50, p99, worst = percentile(latencies, 0.5), percentile(latencies, 0.99), (latencies[-1] if latencies else float("nan"))
+
+    print(f"clients: {args.clients} (connected in {connected:.2f} s), {args.seconds:.0f} s of events at 20x real time")
+    print(f"events: {len(common)} seen by every client, {total} receipts in all")
+    print(f"order: {'every client got every event in order' if not failures else f'{len(failures)} clients FAILED'}")
+    for f in failures[:5]:
+        print("  " + f)
+    print(f"fan-out latency (receipt minus the event's first receipt): p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {worst:.2f} ms")
+    print(f"tick duration p99 (histogram bucket): {quiet_p99 * 1000:.2f} ms before the clients ({quiet_ticks} ticks), "
+          f"{loaded_p99 * 1000:.2f} ms with them ({loaded_ticks} ticks in all)")
+    if failures or not common or not p99 < 10:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
