@@ -128,6 +128,9 @@ import Testing
             #expect(metrics.contains("\n\(name)") || metrics.hasPrefix(name), "\(name) missing")
         }
         #expect(metrics.contains("presence_subscribers 2"))
+        for path in ["/healthz", "/healthz/live", "/healthz/ready"] {
+            #expect(try Self.httpGet(port: daemon.metricsPort, path: path) == "ok\n", "\(path)")
+        }
         let promtool = try Self.promtoolCheck(metrics)
         #expect(promtool.status == 0, "promtool: \(promtool.stdoutText) \(promtool.stderr)")
 

@@ -12,6 +12,7 @@ public enum Daemon {
         let classifier = try config.classifier()
         let metrics = PresenceMetrics(version: version, model: config.modelName)
         let hub = EventHub(initial: OccupancyState(), version: version, metrics: metrics)
+        let health = DaemonHealth()
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
@@ -28,14 +29,14 @@ public enum Daemon {
             makeSource: { try config.makeSource() },
             options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
             classifier: classifier,
-            hub: hub, metrics: metrics, logger: logger, clips: clips)
+            hub: hub, metrics: metrics, health: health, logger: logger, clips: clips)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),
             // A replay without loop ends; the daemon then ends too, cleanly.
             .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
         ]
         if let address = ListenAddress(config.metrics.listen) {
-            services.append(.init(service: MetricsServer(address: address, metrics: metrics, eventLoops: eventLoops, logger: logger),
+            services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, eventLoops: eventLoops, logger: logger),
                                   serviceName: "metrics"))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)

@@ -14,6 +14,7 @@ public final class PipelineService: Service, Sendable {
     private let classifier: any OccupancyClassifier
     private let hub: EventHub
     private let metrics: PresenceMetrics
+    private let health: DaemonHealth
     private let logger: Logger
     private let stop = Atomic<Bool>(false)
     /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
@@ -22,13 +23,14 @@ public final class PipelineService: Service, Sendable {
     init(makeSource: @escaping @Sendable () throws -> any SampleSource,
          options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
          classifier: any OccupancyClassifier,
-         hub: EventHub, metrics: PresenceMetrics, logger: Logger,
+         hub: EventHub, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
          clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil) {
         self.makeSource = makeSource
         self.options = options
         self.classifier = classifier
         self.hub = hub
         self.metrics = metrics
+        self.health = health
         self.logger = logger
         self.clips = clips
     }
@@ -84,7 +86,11 @@ public final class PipelineService: Service, Sendable {
             pipeline.take(item, events: &events)
             drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped)
             guard ticks > ticksBefore || !events.isEmpty else { continue }
-            if ticks > ticksBefore { metrics.tickDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
+            if ticks > ticksBefore {
+                let now = DispatchTime.now().uptimeNanoseconds
+                metrics.tickDuration.recordNanoseconds(Int64(now - start))
+                health.ticked(now: now)
+            }
             let state = pipeline.state
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.

@@ -5,28 +5,32 @@ import NIOPosix
 import Prometheus
 import ServiceLifecycle
 
-/// Serves `/metrics` (Prometheus text format) and `/healthz` over HTTP/1.1.
+/// Serves `/metrics` (Prometheus text format) and health over HTTP/1.1: `/healthz/live` (200 while the
+/// pipeline ticks), `/healthz/ready` (200 once it has ticked), `/healthz` (200 when both), else 503 with
+/// the reason in one line.
 public final class MetricsServer: Service, Sendable {
     let address: ListenAddress
     let metrics: PresenceMetrics
+    let health: DaemonHealth
     let eventLoops: EventLoopGroup
     let logger: Logger
 
-    public init(address: ListenAddress, metrics: PresenceMetrics, eventLoops: EventLoopGroup, logger: Logger) {
+    public init(address: ListenAddress, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger) {
         self.address = address
         self.metrics = metrics
+        self.health = health
         self.eventLoops = eventLoops
         self.logger = logger
     }
 
     public func bind() async throws -> Channel {
-        let registry = metrics.registry
+        let registry = metrics.registry, health = self.health
         return try await ServerBootstrap(group: eventLoops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, health: health))
                 }
             }
             .bind(host: address.host, port: address.port)
@@ -46,15 +50,20 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     let registry: PrometheusCollectorRegistry
+    let health: DaemonHealth
 
-    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+    init(registry: PrometheusCollectorRegistry, health: DaemonHealth) {
+        self.registry = registry
+        self.health = health
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
         let (status, contentType, body): (HTTPResponseStatus, String, [UInt8]) = switch (request.method, request.uri) {
         case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
-        case (.GET, "/healthz"): (.ok, "text/plain; charset=utf-8", Array("ok\n".utf8))
-        case (.GET, _): (.notFound, "text/plain; charset=utf-8", Array("not found; try /metrics\n".utf8))
+        case (.GET, "/healthz"), (.GET, "/healthz/live"), (.GET, "/healthz/ready"):
+            healthResponse(request.uri)
+        case (.GET, _): (.notFound, "text/plain; charset=utf-8", Array("not found; try /metrics or /healthz\n".utf8))
         default: (.methodNotAllowed, "text/plain; charset=utf-8", Array("only GET\n".utf8))
         }
         var headers = HTTPHeaders()
@@ -69,6 +78,16 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    private func healthResponse(_ uri: String) -> (HTTPResponseStatus, String, [UInt8]) {
+        let s = health.status()
+        let good = switch uri {
+        case "/healthz/live": s.alive
+        case "/healthz/ready": s.ready
+        default: s.alive && s.ready
+        }
+        return (good ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", Array("\(s.text)\n".utf8))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
