@@ -10,7 +10,7 @@ RELEASE_BIN := .build-release/release/presenced
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -94,6 +94,11 @@ model: release venv
 ## load-socket: 1000 subscribers on the event socket: every event to every client in order, fan-out p99 (about 40 s)
 load-socket: release
 	python3 scripts/load/subscribers.py $(RELEASE_BIN) --clients 1000 --seconds 30
+
+## load-scrape: /metrics latency under wrk while the pipeline runs (target p99 under 2 ms; needs wrk: scripts/deps.sh bench)
+load-scrape: release
+	scripts/deps.sh bench
+	scripts/load/scrape.sh $(RELEASE_BIN)
 
 ## empty-hours: false alarms over 8 hours of simulated empty rooms (BATCHES, MINUTES to change; about 10 minutes)
 empty-hours: release

@@ -4,16 +4,20 @@
 #   scripts/deps.sh          build + run dependencies
 #   scripts/deps.sh test     also the tools the test suite drives (prometheus, promtool, socat,
 #                            systemd-socket-activate; systemd is installed, never booted)
+#   scripts/deps.sh bench    the load generator of `make load-scrape` (wrk)
 #   scripts/deps.sh vm       the QEMU guest of `make test-vm` (qemu, a kernel, busybox, ALSA and V4L2 tools)
 set -euo pipefail
 
 build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
 test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd)
+bench_pkgs=(wrk)
 vm_pkgs=(qemu-system-x86 linux-image-amd64 busybox-static alsa-utils v4l-utils kmod cpio)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "vm" ]]; then
   want=("${vm_pkgs[@]}")
+elif [[ "${1:-}" == "bench" ]]; then
+  want=("${bench_pkgs[@]}")
 elif [[ "${1:-}" == "test" ]]; then
   want+=("${test_pkgs[@]}")
   # Debian's python3 needs python3-venv for the test virtualenv; other Pythons bring venv along.
