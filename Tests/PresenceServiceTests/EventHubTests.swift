@@ -13,20 +13,29 @@ import Testing
         return out
     }
 
+    /// An embedded channel that is active, like an accepted client (the hub skips closed ones).
+    static func client() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
     static let occupied = PresenceEvent.occupancy(OccupancyChange(t: 10, occupied: true, confidence: 0.9, sources: [.radar: 0.9]))
     static let lost = PresenceEvent.sensor(SensorChange(t: 20, sensor: .camera, status: .lost, reason: "no data"))
 
     @Test func helloCarriesStateThenEventsFollowInOrder() throws {
         let metrics = PresenceMetrics(version: "test", model: "m")
         let hub = EventHub(initial: OccupancyState(sensors: [.camera: .ok]), version: "0.1.0", metrics: metrics)
-        let a = EmbeddedChannel()
+        let a = try Self.client()
         hub.subscribe(a)
         hub.publish([Self.occupied, Self.lost], state: OccupancyState(occupied: true, confidence: 0.9, since: 10, sensors: [.camera: .lost]))
-        let b = EmbeddedChannel()
+        // Events are written by a task on each client's event loop.
+        a.embeddedEventLoop.run()
+        let b = try Self.client()
         hub.subscribe(b)
 
         let la = try Self.lines(a)
-        #expect(la.count == 3)
+        try #require(la.count == 3)
         #expect(la[0] == #"{"type":"hello","protocol":1,"version":"0.1.0","state":{"occupied":false,"confidence":0,"since":0,"sensors":{"camera":"ok"}}}"#)
         #expect(la[1] == Self.occupied.jsonLine(seq: 1) && la[2] == Self.lost.jsonLine(seq: 2))
         // A late client learns the current state in hello and sees no old events.
@@ -38,12 +47,14 @@ import Testing
     @Test func aClientThatStopsReadingIsDroppedAndCounted() throws {
         let metrics = PresenceMetrics(version: "test", model: "m")
         let hub = EventHub(initial: OccupancyState(), version: "0.1.0", metrics: metrics)
-        let slow = EmbeddedChannel(), fine = EmbeddedChannel()
+        let slow = try Self.client(), fine = try Self.client()
         hub.subscribe(slow)
         hub.subscribe(fine)
         // An embedded channel is not writable once its outbound buffer is over the mark.
         slow.isWritable = false
         hub.publish([Self.occupied], state: OccupancyState(occupied: true))
+        slow.embeddedEventLoop.run()
+        fine.embeddedEventLoop.run()
         #expect(hub.subscriberCount == 1)
         #expect(try Self.lines(fine).count == 2)
         #expect(metrics.registry.emitToString().contains("presence_subscribers_dropped_total 1"))

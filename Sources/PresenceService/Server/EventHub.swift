@@ -77,6 +77,7 @@ public final class EventHub: Sendable {
                     for channel in channels where channel.isActive {
                         // Not writable: its outbound queue is past the high-water mark, it is not reading.
                         guard channel.isWritable else {
+                            self.unsubscribe(channel)
                             channel.close(promise: nil)
                             metrics?.subscribersDropped.increment()
                             continue
