@@ -17,12 +17,24 @@ import Testing
         #expect(s.windows == Int((0.5 * 16000 - 512) / 256) + 1)
     }
 
-    @Test func voiceBandToneAfterQuietStandsAboveTheFloorAndRumbleDoesNot() {
-        var noise = UInt64(1)
-        func hiss() -> Double {
-            noise = noise &* 6364136223846793005 &+ 1442695040888963407
-            return Double(Int64(bitPattern: noise) >> 40) / Double(1 << 23) * 30
+    /// Uniform noise of the given peak amplitude (sample units), from a seeded LCG: the same every run.
+    final class Hiss {
+        private var state: UInt64
+        private let amplitude: Double
+
+        init(seed: UInt64, amplitude: Double) {
+            state = seed
+            self.amplitude = amplitude
         }
+
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: state) >> 40) / Double(1 << 23) * amplitude
+        }
+    }
+
+    @Test func voiceBandToneAfterQuietStandsAboveTheFloorAndRumbleDoesNot() {
+        let hiss = Hiss(seed: 1, amplitude: 30).next
         let voice = AudioFeatureExtractor()
         voice.process(Self.chunk(seconds: 2) { _ in hiss() })
         _ = voice.takeTickSummary()
@@ -45,11 +57,7 @@ extension AudioFeatureExtractorTests {
     /// Clips spliced together often start with a silent window; the same steady sound after it must not
     /// stand far above the floor (it did by 60 dB when one window set the floor).
     @Test func aSilentWindowBetweenStretchesOfTheSameNoiseIsNotANewSound() {
-        var noise = UInt64(7)
-        func hiss() -> Double {
-            noise = noise &* 6364136223846793005 &+ 1442695040888963407
-            return Double(Int64(bitPattern: noise) >> 40) / Double(1 << 23) * 300
-        }
+        let hiss = Hiss(seed: 7, amplitude: 300).next
         let a = AudioFeatureExtractor()
         a.process(Self.chunk(seconds: 2) { _ in hiss() })
         _ = a.takeTickSummary()
