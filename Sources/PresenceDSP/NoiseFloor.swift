@@ -8,7 +8,7 @@ import Foundation
 /// otherwise drop the floor to -120 dB, and everything after it would stand 60 dB "above the floor" for
 /// twenty seconds. One silent window among four lowers the mean by 1.2 dB at most.
 struct NoiseFloor {
-    static let span = 4
+    static let span = 4  // the length of `recent` (SIMD4)
     /// The last `span` windows' power (linear); inline, so that updating allocates nothing.
     private var recent = SIMD4<Float>(repeating: 0)
     private var seen = 0
