@@ -24,7 +24,7 @@ struct NoiseFloor {
         var sum: Float = 0
         for i in 0..<n { sum += recent[i] }
         let shortTerm = 10 * log10(sum / Float(n) + 1e-12)
-        level = seen <= Self.span || level.isNaN ? shortTerm : min(shortTerm, level + rise)
+        level = seen <= Self.span ? shortTerm : min(shortTerm, level + rise)
         return level
     }
 }

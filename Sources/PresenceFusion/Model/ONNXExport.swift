@@ -5,9 +5,10 @@ import PresenceCore
 /// and `present` (float [N, 3], 1 per modality with data: camera, audio,
 /// radar); output `p_occupied` (float [N, 1]). The graph does what MLPFusion
 /// does: normalise, clip to ±8, zero the absent modalities' features, append
-/// the presence bits, the MLP, the logistic. (A NaN feature, which MLPFusion reads as the mean, stays NaN
-/// here.) With `int8`, each weight matrix is stored as int8 with one scale
-/// (symmetric, per tensor) and dequantised in the graph.
+/// the presence bits, the MLP, the logistic. (A NaN feature, which MLPFusion
+/// reads as the mean, stays NaN here.) With `int8`, each weight matrix is
+/// stored as int8 with one scale (symmetric, per tensor) and dequantised in
+/// the graph.
 /// Written with Core's ProtobufWriter from onnx.proto's field numbers.
 public enum ONNXExport {
     public static let opset: Int64 = 13

@@ -11,7 +11,8 @@ public final class EventHub: Sendable {
         var state: OccupancyState
         /// By event loop, so that one event is one task per loop however many clients there are.
         var subscribers: [ObjectIdentifier: (loop: EventLoop, channels: [ObjectIdentifier: Channel])] = [:]
-        var count = 0
+
+        var count: Int { subscribers.values.reduce(0) { $0 + $1.channels.count } }
     }
 
     private let guarded: Mutex<State>
@@ -37,7 +38,6 @@ public final class EventHub: Sendable {
         let hello = guarded.withLock { s in
             let loop = ObjectIdentifier(channel.eventLoop)
             s.subscribers[loop, default: (channel.eventLoop, [:])].channels[ObjectIdentifier(channel)] = channel
-            s.count += 1
             metrics?.subscribers.set(Int64(s.count))
             return "{\"type\":\"hello\",\"protocol\":1,\"version\":\(JSONObjectWriter.quote(version)),\"state\":\(s.state.json())}\n"
         }
@@ -48,7 +48,6 @@ public final class EventHub: Sendable {
         guarded.withLock { s in
             let loop = ObjectIdentifier(channel.eventLoop)
             if s.subscribers[loop]?.channels.removeValue(forKey: ObjectIdentifier(channel)) != nil {
-                s.count -= 1
                 metrics?.subscribers.set(Int64(s.count))
             }
         }
@@ -95,7 +94,6 @@ public final class EventHub: Sendable {
         let channels = guarded.withLock { s in
             defer {
                 s.subscribers.removeAll()
-                s.count = 0
                 metrics?.subscribers.set(Int64(0))
             }
             return s.subscribers.values.flatMap { $0.channels.values }
