@@ -44,6 +44,7 @@ public enum ConfigLoader {
             case .fusion: config.fusion = try readFusion(r)
             case .socket: config.socket = try readSocket(r)
             case .metrics: config.metrics = try readMetrics(r)
+            case .mqtt: config.mqtt = try readMQTT(r)
             case .recording: config.recording = try readRecording(r)
             case .log: config.log = try readLog(r)
             case nil: throw ConfigError(file: path, key: key, message: "unknown section; known sections: \(Section.allNames)")
@@ -57,7 +58,7 @@ public enum ConfigLoader {
     }
 
     enum Section: String, CaseIterable {
-        case camera, audio, radar, replay, fusion, socket, metrics, recording, log
+        case camera, audio, radar, replay, fusion, socket, metrics, mqtt, recording, log
         static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
@@ -140,6 +141,45 @@ public enum ConfigLoader {
             }
             c.listen = l
         }
+        return c
+    }
+
+    private static func readMQTT(_ r: TableReader) throws(ConfigError) -> PresenceConfig.MQTT {
+        try r.allowOnly(["broker", "node_id", "name", "client_id", "username", "password", "topic_prefix", "discovery_prefix", "keepalive"])
+        var c = PresenceConfig.MQTT()
+        if let b = try r.string("broker") {
+            guard let address = ListenAddress(b), address.port > 0 else {
+                throw r.error("broker", "expected \"host:port\" of an MQTT broker (e.g. \"127.0.0.1:1883\"), got \"\(b)\"")
+            }
+            c.broker = address
+        }
+        // Ids and prefixes become topic levels: no wildcards, separators or spaces in them.
+        func topicWord(_ key: String, allowSlash: Bool) throws(ConfigError) -> String? {
+            guard let s = try r.string(key) else { return nil }
+            let ok = s.unicodeScalars.allSatisfy { u in
+                (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) || u == "_" || u == "-" || (allowSlash && u == "/")
+            }
+            guard ok, s.count <= 64, !s.hasPrefix("/"), !s.hasSuffix("/"), !s.contains("//") else {
+                throw r.error(key, "expected letters, digits, _ and -\(allowSlash ? " (levels separated by /)" : ""), at most 64, got \"\(s)\"")
+            }
+            return s
+        }
+        c.nodeID = try topicWord("node_id", allowSlash: false) ?? c.nodeID
+        c.name = try r.string("name", nonEmpty: true) ?? c.name
+        c.clientID = try r.string("client_id") ?? c.clientID
+        if c.clientID.utf8.count > 256 { throw r.error("client_id", "expected at most 256 bytes") }
+        c.username = try r.string("username") ?? c.username
+        c.password = try r.string("password") ?? c.password
+        if c.username.isEmpty, !c.password.isEmpty {
+            throw r.error("password", "MQTT 3.1.1 sends a password only with a user name: set mqtt.username too")
+        }
+        guard let prefix = try topicWord("topic_prefix", allowSlash: true) ?? Optional(c.topicPrefix), !prefix.isEmpty else {
+            throw r.error("topic_prefix", "expected a non-empty topic prefix")
+        }
+        c.topicPrefix = prefix
+        c.discoveryPrefix = try topicWord("discovery_prefix", allowSlash: true) ?? c.discoveryPrefix
+        c.keepAlive = try r.duration("keepalive", max: 3600 * Nanos.perSecond) ?? c.keepAlive
+        if c.keepAlive < Nanos.perSecond { throw r.error("keepalive", "expected at least 1s") }
         return c
     }
 

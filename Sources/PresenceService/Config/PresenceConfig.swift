@@ -59,6 +59,25 @@ public struct PresenceConfig: Sendable, Equatable {
         public var listen = "127.0.0.1:9468"
     }
 
+    /// Home Assistant over MQTT 3.1.1 (plain TCP). Absent: no MQTT.
+    public struct MQTT: Sendable, Equatable {
+        public var broker = ListenAddress("127.0.0.1:1883")!
+        /// This device in topics and Home Assistant ids; "" = the host name (see `resolvedNodeID`).
+        public var nodeID = ""
+        /// The device's name in Home Assistant.
+        public var name = "Presence"
+        /// "" = "presenced-<node id>".
+        public var clientID = ""
+        /// "" = connect without a user name (and without a password).
+        public var username = ""
+        public var password = ""
+        /// State topics live under `<topic_prefix>/<node id>/`.
+        public var topicPrefix = "presenced"
+        /// Home Assistant's discovery prefix; "" publishes no discovery (state topics only).
+        public var discoveryPrefix = "homeassistant"
+        public var keepAlive: Int64 = 30 * Nanos.perSecond
+    }
+
     public struct Recording: Sendable, Equatable {
         public var dir = "/var/lib/presenced/clips"
         /// History kept in memory for clips around occupancy changes; 0 = off.
@@ -80,6 +99,7 @@ public struct PresenceConfig: Sendable, Equatable {
     public var fusion = Fusion()
     public var socket = Socket()
     public var metrics = Metrics()
+    public var mqtt: MQTT?
     public var recording = Recording()
     public var log = Log()
     /// The file this came from, for messages; nil for built-in defaults.

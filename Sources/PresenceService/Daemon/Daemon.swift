@@ -39,6 +39,10 @@ public enum Daemon {
             services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, eventLoops: eventLoops, logger: logger),
                                   serviceName: "metrics"))
         }
+        if let mqtt = config.mqtt {
+            services.append(.init(service: MQTTService(config: mqtt, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger),
+                                  serviceName: "mqtt"))
+        }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(1500)

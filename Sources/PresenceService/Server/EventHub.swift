@@ -16,6 +16,8 @@ public final class EventHub: Sendable {
     }
 
     private let guarded: Mutex<State>
+    /// Called after each publish that has events, on the pipeline's thread: must not block.
+    private let observers = Mutex<[@Sendable ([PresenceEvent], OccupancyState) -> Void]>([])
     private let metrics: PresenceMetrics?
     public let version: String
 
@@ -44,6 +46,11 @@ public final class EventHub: Sendable {
         channel.writeAndFlush(channel.allocator.buffer(string: hello), promise: nil)
     }
 
+    /// `observer` sees every batch of events with the state after them (MQTT publishes from here).
+    public func observe(_ observer: @escaping @Sendable ([PresenceEvent], OccupancyState) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
     public func unsubscribe(_ channel: Channel) {
         guarded.withLock { s in
             let loop = ObjectIdentifier(channel.eventLoop)
@@ -58,6 +65,14 @@ public final class EventHub: Sendable {
     /// on the clients' event loops, each line one buffer shared by every client.
     @discardableResult
     public func publish(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
+        let lines = send(events, state: state)
+        if !events.isEmpty {
+            for observer in observers.withLock({ $0 }) { observer(events, state) }
+        }
+        return lines
+    }
+
+    private func send(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
         guarded.withLock { s in
             s.state = state
             guard !events.isEmpty else { return [] }

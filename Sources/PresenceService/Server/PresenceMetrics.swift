@@ -19,6 +19,8 @@ public final class PresenceMetrics: Sendable {
     public let captureDelay: [SensorKind: DurationHistogram]
     public let subscribers: Gauge
     public let subscribersDropped: Counter
+    /// Not in DESIGN.md §7's list: 1 while the `[mqtt]` broker has accepted presenced (0 without `[mqtt]`).
+    public let mqttConnected: Gauge
 
     /// `presence_<name>`; units are already part of the names (`_seconds`, `_total`).
     private static func d(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -59,6 +61,7 @@ public final class PresenceMetrics: Sendable {
         }
         subscribers = r.makeGauge(descriptor: d("subscribers", "Socket clients connected"))
         subscribersDropped = r.makeCounter(descriptor: d("subscribers_dropped_total", "Socket clients disconnected because they did not keep up"))
+        mqttConnected = r.makeGauge(descriptor: d("mqtt_connected", "1 while connected to the MQTT broker of [mqtt], else 0"))
         r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
     }
 

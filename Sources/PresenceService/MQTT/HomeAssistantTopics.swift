@@ -1,0 +1,114 @@
+import Foundation
+import NIOCore
+import PresenceCore
+
+/// What presenced publishes over MQTT, as Home Assistant's MQTT discovery expects it: one
+/// `binary_sensor` with device class `occupancy`, and one `connectivity` diagnostic per sensor. Every
+/// message is retained, so a subscriber (or Home Assistant after its restart) sees the current state at
+/// once; the availability topic says `offline` through the broker's last will when presenced is gone.
+///
+/// Topics, with `<base>` = `<topic_prefix>/<node id>`:
+/// - `<base>/availability`: `online` | `offline`
+/// - `<base>/occupancy`: `ON` | `OFF`
+/// - `<base>/attributes`: `{"confidence":…,"since":"RFC 3339","sources":{…},"sensors":{…}}` at the last change
+/// - `<base>/sensor/<camera|audio|radar>`: `ON` while the sensor delivers data (`ok`), else `OFF`
+/// - `<discovery_prefix>/binary_sensor/<node id>/<object>/config`: the discovery documents
+struct HomeAssistantTopics: Sendable {
+    let nodeID: String
+    let deviceName: String
+    let base: String
+    let discoveryPrefix: String
+    let version: String
+
+    init(config: PresenceConfig.MQTT, version: String) {
+        nodeID = config.resolvedNodeID
+        deviceName = config.name
+        base = "\(config.topicPrefix)/\(nodeID)"
+        discoveryPrefix = config.discoveryPrefix
+        self.version = version
+    }
+
+    var availability: String { "\(base)/availability" }
+    var occupancy: String { "\(base)/occupancy" }
+    var attributes: String { "\(base)/attributes" }
+    func sensor(_ s: SensorKind) -> String { "\(base)/sensor/\(s.rawValue)" }
+    /// Home Assistant publishes `online` here when it starts: the cue to publish discovery again.
+    var homeAssistantStatus: String? { discoveryPrefix.isEmpty ? nil : "\(discoveryPrefix)/status" }
+
+    static let online = "online", offline = "offline"
+
+    /// The occupancy entity's discovery document (topic and JSON).
+    var occupancyDiscovery: (topic: String, payload: String)? {
+        guard !discoveryPrefix.isEmpty else { return nil }
+        var w = entity(object: "occupancy", name: "Occupancy", stateTopic: occupancy)
+        w.string("device_class", "occupancy")
+        w.string("json_attributes_topic", attributes)
+        w.raw("device", device())
+        return ("\(discoveryPrefix)/binary_sensor/\(nodeID)/occupancy/config", w.finish())
+    }
+
+    func sensorDiscovery(_ s: SensorKind) -> (topic: String, payload: String)? {
+        guard !discoveryPrefix.isEmpty else { return nil }
+        var w = entity(object: s.rawValue, name: s.rawValue.capitalized, stateTopic: sensor(s))
+        w.string("device_class", "connectivity")
+        w.string("entity_category", "diagnostic")
+        w.raw("device", device())
+        return ("\(discoveryPrefix)/binary_sensor/\(nodeID)/\(s.rawValue)/config", w.finish())
+    }
+
+    private func entity(object: String, name: String, stateTopic: String) -> JSONObjectWriter {
+        var w = JSONObjectWriter()
+        w.string("name", name)
+        w.string("unique_id", "presenced_\(nodeID)_\(object)")
+        w.string("object_id", "\(nodeID)_\(object)")
+        w.string("state_topic", stateTopic)
+        w.string("payload_on", "ON")
+        w.string("payload_off", "OFF")
+        w.string("availability_topic", availability)
+        w.string("payload_available", Self.online)
+        w.string("payload_not_available", Self.offline)
+        return w
+    }
+
+    private func device() -> String {
+        var d = JSONObjectWriter()
+        d.raw("identifiers", "[\(JSONObjectWriter.quote("presenced_\(nodeID)"))]")
+        d.string("name", deviceName)
+        d.string("manufacturer", "presenced")
+        d.string("model", "presenced sensor fusion")
+        d.string("sw_version", version)
+        return d.finish()
+    }
+
+    static func onOff(_ on: Bool) -> String { on ? "ON" : "OFF" }
+
+    /// The attributes document of `state` (its confidence is that of the tick that changed it).
+    static func attributes(of state: OccupancyState, sources: SensorScores?) -> String {
+        var w = JSONObjectWriter()
+        w.number("confidence", state.confidence)
+        if state.since > 0 { w.string("since", Nanos.rfc3339(state.since)) }  // 0: nothing decided yet
+        if let sources {
+            var s = JSONObjectWriter()
+            for (sensor, score) in sources { s.number(sensor.rawValue, score) }
+            w.raw("sources", s.finish())
+        }
+        var s = JSONObjectWriter()
+        for (sensor, status) in state.sensors.sorted(by: { $0.key < $1.key }) { s.string(sensor.rawValue, status.rawValue) }
+        w.raw("sensors", s.finish())
+        return w.finish()
+    }
+}
+
+extension PresenceConfig.MQTT {
+    /// `node_id`, or this machine's host name with anything but letters, digits, `_` and `-` made `_`.
+    public var resolvedNodeID: String {
+        if !nodeID.isEmpty { return nodeID }
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        let cleaned = String(host.unicodeScalars.map { u -> Character in
+            (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) || u == "-" ? Character(u) : "_"
+        })
+        return cleaned.isEmpty ? "presenced" : cleaned
+    }
+
+    public var resolvedClientID: String { clientID.isEmpty ? "presenced-\(resolvedNodeID)" : clientID }
+}

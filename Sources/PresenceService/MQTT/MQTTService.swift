@@ -1,0 +1,145 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PresenceCore
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps one MQTT connection to the broker of `[mqtt]` for the daemon's life: connects, lets an
+/// `MQTTSession` publish the state, and when the connection fails or is refused tries again after
+/// 1 s, 2 s, 4 s … up to 60 s (each ±20 %, so that a fleet does not reconnect in step). A
+/// connection that lasted a minute starts the backoff again from 1 s. Events are never queued
+/// while disconnected: what is published is state, and the current state is published on connect.
+public final class MQTTService: Service, Sendable {
+    private let config: PresenceConfig.MQTT
+    private let topics: HomeAssistantTopics
+    private let hub: EventHub
+    private let eventLoops: EventLoopGroup
+    private let metrics: PresenceMetrics?
+    private let logger: Logger
+    let backoff: (first: TimeAmount, max: TimeAmount)
+
+    private enum Link {
+        case idle
+        /// Failed by shutdown, so that waiting for a slow TCP connect does not hold it up.
+        case connecting(EventLoopPromise<Channel>)
+        case connected(Channel)
+    }
+    private let link = Mutex(Link.idle)
+    private let stopping = Atomic<Bool>(false)
+    /// The sources of the last occupancy change (the hub's state does not keep them).
+    private let lastSources = Mutex<SensorScores?>(nil)
+
+    public init(config: PresenceConfig.MQTT, version: String, hub: EventHub, eventLoops: EventLoopGroup,
+                metrics: PresenceMetrics?, logger: Logger,
+                backoff: (first: TimeAmount, max: TimeAmount) = (.seconds(1), .seconds(60))) {
+        self.config = config
+        topics = HomeAssistantTopics(config: config, version: version)
+        self.hub = hub
+        self.eventLoops = eventLoops
+        self.metrics = metrics
+        self.logger = logger
+        self.backoff = backoff
+    }
+
+    public func run() async throws {
+        hub.observe { [weak self] events, state in self?.changed(events, state: state) }
+        logger.info("mqtt publishing", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "topics": "\(topics.base)/#"])
+        await withGracefulShutdownHandler {
+            var delay = backoff.first
+            while !stopping.load(ordering: .relaxed) {
+                let started = NIODeadline.now()
+                do {
+                    try await connectAndServe()
+                } catch {
+                    logger.warning("mqtt connection failed", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "error": "\(error)"])
+                }
+                if stopping.load(ordering: .relaxed) { break }
+                if NIODeadline.now() - started > .seconds(60) { delay = backoff.first }
+                let jittered = TimeAmount.nanoseconds(Int64(Double(delay.nanoseconds) * Double.random(in: 0.8...1.2)))
+                logger.notice("mqtt reconnecting", metadata: ["in": "\(DurationText.format(jittered.nanoseconds))"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(jittered.nanoseconds)) }
+                delay = min(delay * 2, backoff.max)
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+            switch self.link.withLock({ $0 }) {
+            case .connected(let channel): channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
+            case .connecting(let gate): gate.fail(CancellationError())
+            case .idle: break
+            }
+        }
+    }
+
+    /// One connection: returns when it closes (by either side); throws when it could not be made or
+    /// the broker refused it.
+    private func connectAndServe() async throws {
+        let loop = eventLoops.next()
+        let accepted = loop.makePromise(of: Void.self), gate = loop.makePromise(of: Channel.self)
+        let stopNow = link.withLock { l in
+            l = .connecting(gate)
+            return stopping.load(ordering: .relaxed)
+        }
+        defer {
+            link.withLock { $0 = .idle }
+            metrics?.mqttConnected.set(Int64(0))
+        }
+        if stopNow { return }
+        let connect = MQTTPacket.Connect(
+            clientID: config.resolvedClientID,
+            keepAlive: UInt16(min(config.keepAlive / Nanos.perSecond, Int64(UInt16.max))),
+            will: .init(topic: topics.availability, payload: HomeAssistantTopics.offline, retain: true),
+            username: config.username.isEmpty ? nil : config.username,
+            password: config.username.isEmpty ? nil : config.password)
+        let topics = self.topics, keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
+        let snapshot: @Sendable () -> MQTTSession.Snapshot = { [self] in
+            MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLock { $0 })
+        }
+        let connecting = ClientBootstrap(group: loop)
+                .connectTimeout(.seconds(5))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTPacketDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(MQTTSession(
+                            connect: connect, topics: topics, keepAlive: keepAlive, accepted: accepted, logger: logger, snapshot: snapshot))
+                    }
+                }
+                .connect(host: config.broker.host, port: config.broker.port)
+        connecting.cascade(to: gate)
+        // Made after shutdown failed the gate: nobody else will close it.
+        connecting.whenSuccess { channel in if self.stopping.load(ordering: .relaxed) { channel.close(promise: nil) } }
+        let channel: Channel
+        do {
+            channel = try await gate.futureResult.get()
+        } catch {
+            accepted.fail(error)
+            throw error
+        }
+        // Shutdown may have begun while connecting: it could not say goodbye to a channel it did not know.
+        let stopAfterConnect = link.withLock { l in
+            l = .connected(channel)
+            return stopping.load(ordering: .relaxed)
+        }
+        if stopAfterConnect { channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye) }
+        do {
+            try await accepted.futureResult.get()
+        } catch {
+            try? await channel.closeFuture.get()
+            throw error
+        }
+        metrics?.mqttConnected.set(Int64(1))
+        logger.info("mqtt connected", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "client_id": "\(config.resolvedClientID)"])
+        try? await channel.closeFuture.get()
+        if !stopping.load(ordering: .relaxed) { logger.warning("mqtt connection lost") }
+    }
+
+    private func changed(_ events: [PresenceEvent], state: OccupancyState) {
+        let sources = lastSources.withLock { last in
+            for case .occupancy(let o) in events { last = o.sources }
+            return last
+        }
+        guard case .connected(let channel) = link.withLock({ $0 }) else { return }
+        channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(state: state, sources: sources)))
+    }
+}
