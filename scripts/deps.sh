@@ -3,13 +3,14 @@
 # that are missing. Uses sudo when not root. Safe to run repeatedly.
 #   scripts/deps.sh          build + run dependencies
 #   scripts/deps.sh test     also the tools the test suite drives (prometheus, promtool, socat,
-#                            systemd-socket-activate; systemd is installed, never booted)
+#                            systemd-socket-activate, mosquitto and its clients; systemd is
+#                            installed, never booted; the tests start their own brokers on free ports)
 #   scripts/deps.sh bench    the load generator of `make load-scrape` (wrk)
 #   scripts/deps.sh vm       the QEMU guest of `make test-vm` (qemu, a kernel, busybox, ALSA and V4L2 tools)
 set -euo pipefail
 
 build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
-test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd)
+test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd mosquitto mosquitto-clients)
 bench_pkgs=(wrk)
 vm_pkgs=(qemu-system-x86 linux-image-amd64 busybox-static alsa-utils v4l-utils kmod cpio)
 

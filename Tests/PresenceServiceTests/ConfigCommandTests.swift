@@ -18,6 +18,12 @@ import Testing
         ("[replay]\nloop = \"yes\"\n", "replay.loop"),
         ("[log]\nlevel = \"loud\"\n", "log.level"),
         ("[fusion]\nmodel = \"/usr/share/presenced/default.model\"\n", "fusion.model"),
+        ("[mqtt]\nbroker = \"mqtt.local\"\n", "mqtt.broker"),
+        ("[mqtt]\nnode_id = \"living room\"\n", "mqtt.node_id"),
+        ("[mqtt]\ntopic_prefix = \"home/#\"\n", "mqtt.topic_prefix"),
+        ("[mqtt]\npassword = \"x\"\n", "mqtt.password"),
+        ("[mqtt]\nkeepalive = \"100ms\"\n", "mqtt.keepalive"),
+        ("[mqtt]\nqos = 2\n", "mqtt.qos"),
         ("[cameras]\n", "cameras"),
         ("camera = 1\n", "camera"),
     ]
@@ -58,6 +64,9 @@ import Testing
         #expect(c.replay?.file == "/opt/p/Recordings/demo.mcap")
         #expect(c.socket.path == "/opt/p/config/run/x.sock")
         #expect(c.fusion.hold == 30_000_000_000)
+        let m = try #require(try ConfigLoader.parse("[mqtt]\nbroker = \"[::1]:1884\"\ntopic_prefix = \"home/sensors\"\n", path: "/x.toml").mqtt)
+        #expect(m.broker == ListenAddress("[::1]:1884") && m.topicPrefix == "home/sensors" && m.discoveryPrefix == "homeassistant")
+        #expect(!m.resolvedNodeID.isEmpty && m.resolvedClientID == "presenced-\(m.resolvedNodeID)")
         #expect(DurationText.parse("300ms") == 300_000_000 && DurationText.parse("1.5m") == 90_000_000_000 && DurationText.parse("30") == nil)
     }
 }

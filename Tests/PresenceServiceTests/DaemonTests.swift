@@ -15,7 +15,8 @@ import Testing
         let metricsPort: Int
         let stderr = Pipe()
 
-        init(sources: String? = nil, environment: [String: String] = [:]) throws {
+        /// `extra`: more sections for the config file (e.g. `[mqtt]`).
+        init(sources: String? = nil, extra: String = "", environment: [String: String] = [:]) throws {
             dir = try TestSupport.temporaryDirectory("daemon")
             var sourceSections = sources ?? ""
             if sources == nil {
@@ -33,6 +34,7 @@ import Testing
             group = ""
             [metrics]
             listen = "127.0.0.1:\(metricsPort)"
+            \(extra)
             """
             let configPath = dir.appendingPathComponent("test.toml").path
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -58,9 +58,10 @@ final class MQTTSession: ChannelInboundHandler {
         send(.connect(connect), context: context)
         context.flush()
         // A broker that takes the TCP connection but never answers is as good as none.
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         acceptTimeout = context.eventLoop.scheduleTask(in: .seconds(10)) {
-            bound.value.fireErrorCaught(MQTTProtocolError(description: "no CONNACK within 10 s"))
+            let (session, context) = bound.value
+            session.fail(MQTTProtocolError(description: "no CONNACK within 10 s"), context: context)
         }
         context.fireChannelActive()
     }
@@ -73,7 +74,12 @@ final class MQTTSession: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.warning("mqtt connection failed", metadata: ["error": "\(error)"])
+        fail(error, context: context)
+    }
+
+    /// Ends the connection. Before CONNACK the service logs why (from `accepted`); after it, this does.
+    private func fail(_ error: Error, context: ChannelHandlerContext) {
+        if isAccepted { logger.warning("mqtt connection failed", metadata: ["error": "\(error)"]) }
         settle(.failure(error))
         context.close(promise: nil)
     }
@@ -90,7 +96,7 @@ final class MQTTSession: ChannelInboundHandler {
             guard !isAccepted else { return }
             acceptTimeout?.cancel()
             guard code == 0 else {
-                context.fireErrorCaught(MQTTProtocolError(description: "the broker refused the connection: \(MQTTPacket.refusal(code))"))
+                fail(MQTTProtocolError(description: "the broker refused the connection: \(MQTTPacket.refusal(code))"), context: context)
                 return
             }
             isAccepted = true
@@ -112,7 +118,7 @@ final class MQTTSession: ChannelInboundHandler {
         case .puback, .suback:
             break
         case .connect, .subscribe, .pingreq, .disconnect:
-            context.fireErrorCaught(MQTTProtocolError(description: "the broker sent a packet only clients send"))
+            fail(MQTTProtocolError(description: "the broker sent a packet only clients send"), context: context)
         }
     }
 
@@ -196,7 +202,7 @@ final class MQTTSession: ChannelInboundHandler {
         pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: keepAlive, delay: keepAlive) { _ in
             let (session, context) = bound.value
             guard !session.awaitingPong else {
-                context.fireErrorCaught(MQTTProtocolError(description: "no PINGRESP within the keep-alive period"))
+                session.fail(MQTTProtocolError(description: "no PINGRESP within the keep-alive period"), context: context)
                 return
             }
             session.awaitingPong = true
