@@ -13,7 +13,9 @@ import Testing
         let dir: URL
         let socketPath: String
         let metricsPort: Int
-        let stderr = Pipe()
+        /// The daemon's stderr, in a file so that a test can read it while the daemon runs.
+        let logFile: URL
+        let configPath: String
 
         /// `extra`: more sections for the config file (e.g. `[mqtt]`).
         init(sources: String? = nil, extra: String = "", environment: [String: String] = [:]) throws {
@@ -36,18 +38,32 @@ import Testing
             listen = "127.0.0.1:\(metricsPort)"
             \(extra)
             """
-            let configPath = dir.appendingPathComponent("test.toml").path
+            configPath = dir.appendingPathComponent("test.toml").path
+            logFile = dir.appendingPathComponent("daemon.log")
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: TestSupport.binary)
             process.arguments = ["run", "--config", configPath]
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardError = stderr
+            process.standardError = try FileHandle(forWritingTo: logFile)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
         }
 
         deinit {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+        /// Waits until the log contains `text`.
+        func waitForLog(_ text: String, timeout: TimeInterval = 20) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if log.contains(text) { return true }
+                usleep(50_000)
+            }
+            return log.contains(text)
         }
 
         func connect(timeout: TimeInterval = 60) throws -> LineSocket {
@@ -57,7 +73,7 @@ import Testing
                 guard process.isRunning else { break }
                 usleep(100_000)
             }
-            throw TestFailure("could not connect to \(socketPath); daemon said: \(String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self))")
+            throw TestFailure("could not connect to \(socketPath); daemon said: \(log)")
         }
     }
 
@@ -175,6 +191,31 @@ import Testing
         kill(activator.processIdentifier, SIGTERM)
         activator.waitUntilExit()
         #expect(activator.terminationStatus == 0)
+    }
+
+    /// Another service failing (here the metrics port is taken) stops the daemon with its error, pipeline
+    /// thread and all, instead of leaving it half up.
+    @Test func aTakenMetricsPortExits74() throws {
+        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(taken) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(taken, 1)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+
+        let dir = try TestSupport.temporaryDirectory()
+        let demo = TestSupport.repoRoot.appendingPathComponent("Recordings/demo.mcap").path
+        let config = dir.appendingPathComponent("c.toml").path
+        try "[replay]\nfile = \"\(demo)\"\n[socket]\npath = \"e.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let r = try TestSupport.presenced("run", "--config", config)
+        #expect(r.status == 74, "\(r.stderr)")
+        #expect(r.stderr.contains("metrics: cannot listen on 127.0.0.1:\(port)"), "\(r.stderr)")
     }
 
     static func promtoolCheck(_ text: String) throws -> TestSupport.Result {

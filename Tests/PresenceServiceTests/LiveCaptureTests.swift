@@ -95,7 +95,7 @@ import Testing
         // says so before this client connects (then hello carries it, and the log the reason).
         let reason = "open /dev/presenced-no-camera: No such file or directory"
         if ((hello["state"] as? [String: Any])?["sensors"] as? [String: String])?["camera"] == "lost" {
-            let log = String(decoding: daemon.stderr.fileHandleForReading.availableData, as: UTF8.self)
+            let log = daemon.log
             #expect(log.contains("reason=\(reason) sensor=camera status=lost"), "\(log)")
         } else {
             let camera = try #require(nextSensorEvent())

@@ -123,8 +123,7 @@ import Testing
     static func stop(_ daemon: DaemonTests.RunningDaemon) -> (status: Int32, stderr: String) {
         kill(daemon.process.processIdentifier, SIGTERM)
         daemon.process.waitUntilExit()
-        let log = String(decoding: daemon.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (daemon.process.terminationStatus, log)
+        return (daemon.process.terminationStatus, daemon.log)
     }
 
     @Test func homeAssistantDiscoveryRetainedStateAndOfflineOnStop() throws {
@@ -213,6 +212,27 @@ import Testing
         #expect(sub.wait(timeout: 20) { $0.suffix(2) == ["presenced/den/availability offline", "presenced/den/availability online"] }, "\(sub.received)")
         let (_, log) = Self.stop(daemon)
         #expect(log.contains("no PINGRESP within the keep-alive period"), "\(log)")
+    }
+
+    /// SIGHUP turns MQTT on, moves it to another node id (the old one says offline), and turns it off.
+    @Test func aReloadTurnsMQTTOnMovesItAndTurnsItOff() throws {
+        let broker = try RunningBroker()
+        let sub = try Subscription(port: broker.port, topics: ["presenced/+/availability"])
+        let daemon = try DaemonTests.RunningDaemon()
+        _ = try daemon.connect()
+        let original = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        func reload(_ text: String) throws {
+            try text.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+            kill(daemon.process.processIdentifier, SIGHUP)
+        }
+        try reload(original + Self.mqttSection(port: broker.port))
+        #expect(sub.wait { $0 == ["presenced/den/availability online"] }, "\(sub.received)")
+        try reload(original + Self.mqttSection(port: broker.port).replacingOccurrences(of: "\"den\"", with: "\"attic\""))
+        #expect(sub.wait { $0.suffix(2) == ["presenced/den/availability offline", "presenced/attic/availability online"] }, "\(sub.received)")
+        try reload(original)
+        #expect(sub.wait { $0.last == "presenced/attic/availability offline" }, "\(sub.received)")
+        #expect(daemon.log.contains("mqtt turned off"))
+        _ = Self.stop(daemon)
     }
 
     @Test func homeAssistantComingOnlineGetsTheDiscoveryAgain() throws {

@@ -19,29 +19,25 @@ public enum Daemon {
                                        hub: hub, eventLoops: eventLoops, logger: logger)
         // Fail at start (a replay file's own error: 66 missing, 65 corrupt), not later on the pipeline thread.
         try config.checkSource()
-        let tracker = config.fusion.trackerParameters
+        let running = RunningConfig(config: config, classifier: classifier)
         let rec = config.recording
         let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(
             directory: rec.dir, maxClips: rec.maxClips,
             metadata: ["source": config.replay?.file ?? "live", "recorded_by": "presenced \(version)"],
             configFile: config.sourcePath ?? "configuration", logger: logger)) : nil
         let pipeline = PipelineService(
-            makeSource: { try config.makeSource() },
-            options: { sensors in Pipeline.Options(tracker: tracker, expectedSensors: sensors) },
-            classifier: classifier,
+            running: running,
             hub: hub, metrics: metrics, health: health, logger: logger, clips: clips)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),
             // A replay without loop ends; the daemon then ends too, cleanly.
             .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
+            // Both always run: a reload may turn them on (or off).
+            .init(service: MetricsServer(running: running, metrics: metrics, health: health, eventLoops: eventLoops, logger: logger), serviceName: "metrics"),
+            .init(service: MQTTService(running: running, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger), serviceName: "mqtt"),
         ]
-        if let address = ListenAddress(config.metrics.listen) {
-            services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, eventLoops: eventLoops, logger: logger),
-                                  serviceName: "metrics"))
-        }
-        if let mqtt = config.mqtt {
-            services.append(.init(service: MQTTService(config: mqtt, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger),
-                                  serviceName: "mqtt"))
+        if let path = config.sourcePath {
+            services.append(.init(service: ConfigReloader(path: path, running: running, logger: logger), serviceName: "reload"))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]

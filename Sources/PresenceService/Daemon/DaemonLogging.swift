@@ -1,16 +1,48 @@
 import Logging
+import Synchronization
 
-/// swift-log to stderr (the journal under systemd), at the configured level.
+/// swift-log to stderr (the journal under systemd), at the configured level, which a SIGHUP reload
+/// may change while loggers already exist: every handler reads the one shared level.
 public enum DaemonLogging {
-    public static func bootstrap(level: String) -> Logger {
-        let lvl = Logger.Level(rawValue: level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = lvl
-            return h
+    private static let level = Atomic<UInt8>(levelCode(.info))
+
+    public static func bootstrap(level name: String) -> Logger {
+        setLevel(name)
+        LoggingSystem.bootstrap { label in SharedLevelHandler(stream: StreamLogHandler.standardError(label: label)) }
+        return Logger(label: "presenced")
+    }
+
+    /// Unknown names (the loader lets none through) leave the level as it is.
+    public static func setLevel(_ name: String) {
+        guard let l = Logger.Level(rawValue: name) else { return }
+        level.store(levelCode(l), ordering: .relaxed)
+    }
+
+    private static func levelCode(_ l: Logger.Level) -> UInt8 { UInt8(Logger.Level.allCases.firstIndex(of: l)!) }
+
+    fileprivate static var current: Logger.Level {
+        get { Logger.Level.allCases[Int(level.load(ordering: .relaxed))] }
+        set { level.store(levelCode(newValue), ordering: .relaxed) }
+    }
+
+    private struct SharedLevelHandler: LogHandler {
+        var stream: StreamLogHandler
+
+        var logLevel: Logger.Level {
+            get { DaemonLogging.current }
+            set { DaemonLogging.current = newValue }
         }
-        var logger = Logger(label: "presenced")
-        logger.logLevel = lvl
-        return logger
+        var metadata: Logger.Metadata {
+            get { stream.metadata }
+            set { stream.metadata = newValue }
+        }
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { stream[metadataKey: key] }
+            set { stream[metadataKey: key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            stream.log(event: event)
+        }
     }
 }

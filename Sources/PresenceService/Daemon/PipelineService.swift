@@ -9,9 +9,8 @@ import Synchronization
 /// on a NIO event loop or the Swift concurrency pool, DESIGN.md §8) and
 /// publishes every event to the hub and the metrics.
 public final class PipelineService: Service, Sendable {
-    private let makeSource: @Sendable () throws -> any SampleSource
-    private let options: @Sendable (Set<SensorKind>) -> Pipeline.Options
-    private let classifier: any OccupancyClassifier
+    /// The source is made from it at start; `[fusion]` is applied again after each reload.
+    private let running: RunningConfig
     private let hub: EventHub
     private let metrics: PresenceMetrics
     private let health: DaemonHealth
@@ -20,14 +19,10 @@ public final class PipelineService: Service, Sendable {
     /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
     private let clips: (history: Int64, after: Int64, writer: ClipWriter)?
 
-    init(makeSource: @escaping @Sendable () throws -> any SampleSource,
-         options: @escaping @Sendable (Set<SensorKind>) -> Pipeline.Options,
-         classifier: any OccupancyClassifier,
+    init(running: RunningConfig,
          hub: EventHub, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
          clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil) {
-        self.makeSource = makeSource
-        self.options = options
-        self.classifier = classifier
+        self.running = running
         self.hub = hub
         self.metrics = metrics
         self.health = health
@@ -36,28 +31,37 @@ public final class PipelineService: Service, Sendable {
     }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
-                let thread = Thread { [self] in
-                    do {
-                        try self.loop()
-                        done.resume()
-                    } catch {
-                        done.resume(throwing: error)
+        // Graceful shutdown (SIGTERM) and cancellation (another service failed, e.g. the metrics port is
+        // taken) both stop the thread; it does not see Swift cancellation by itself.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
+                    let thread = Thread { [self] in
+                        do {
+                            try self.loop()
+                            done.resume()
+                        } catch {
+                            done.resume(throwing: error)
+                        }
                     }
+                    thread.name = "presenced-pipeline"
+                    thread.start()
                 }
-                thread.name = "presenced-pipeline"
-                thread.start()
+            } onGracefulShutdown: {
+                self.stop.store(true, ordering: .relaxed)
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.stop.store(true, ordering: .relaxed)
         }
     }
 
     private func loop() throws {
-        let source = try makeSource()
+        let start = running.now
+        var generation = start.generation
+        let source = try start.config.makeSource()
         defer { source.close() }
-        let pipeline = Pipeline(options: options(source.sensors), classifier: classifier)
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: start.config.fusion.trackerParameters, expectedSensors: source.sensors),
+                                classifier: start.classifier)
         hub.publish([], state: pipeline.state)
         var ticks = 0
         pipeline.tickSink = { _ in ticks += 1 }
@@ -71,6 +75,11 @@ public final class PipelineService: Service, Sendable {
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
         while let item = try source.next(shouldStop: shouldStop) {
+            if running.generation != generation {
+                let now = running.now
+                generation = now.generation
+                pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier)
+            }
             let ticksBefore = ticks
             let start = DispatchTime.now().uptimeNanoseconds
             switch item {

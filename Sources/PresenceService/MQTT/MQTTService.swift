@@ -5,14 +5,19 @@ import PresenceCore
 import ServiceLifecycle
 import Synchronization
 
-/// Keeps one MQTT connection to the broker of `[mqtt]` for the daemon's life: connects, lets an
+/// Keeps one MQTT connection to the broker of `[mqtt]` (if any) for the daemon's life: connects, lets an
 /// `MQTTSession` publish the state, and when the connection fails or is refused tries again after
 /// 1 s, 2 s, 4 s … up to 60 s (each ±20 %, so that a fleet does not reconnect in step). A
 /// connection that lasted a minute starts the backoff again from 1 s. Events are never queued
 /// while disconnected: what is published is state, and the current state is published on connect.
+/// A reload that changes `[mqtt]` says goodbye to the broker and connects again with the new settings.
 public final class MQTTService: Service, Sendable {
-    private let config: PresenceConfig.MQTT
-    private let topics: HomeAssistantTopics
+    private let running: RunningConfig
+    private let version: String
+    /// The settings in force, and how many times they changed (a connection notices it was replaced).
+    private let settings: Mutex<(config: PresenceConfig.MQTT?, generation: Int)>
+    /// Ends a pause early: new settings, or shutdown.
+    private let wakes: AsyncStream<Void>, wake: AsyncStream<Void>.Continuation
     private let hub: EventHub
     private let eventLoops: EventLoopGroup
     private let metrics: PresenceMetrics?
@@ -30,11 +35,13 @@ public final class MQTTService: Service, Sendable {
     /// The sources of the last occupancy change (the hub's state does not keep them).
     private let lastSources = Mutex<SensorScores?>(nil)
 
-    public init(config: PresenceConfig.MQTT, version: String, hub: EventHub, eventLoops: EventLoopGroup,
+    public init(running: RunningConfig, version: String, hub: EventHub, eventLoops: EventLoopGroup,
                 metrics: PresenceMetrics?, logger: Logger,
                 backoff: (first: TimeAmount, max: TimeAmount) = (.seconds(1), .seconds(60))) {
-        self.config = config
-        topics = HomeAssistantTopics(config: config, version: version)
+        self.running = running
+        self.version = version
+        settings = Mutex((running.config.mqtt, 0))
+        (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.hub = hub
         self.eventLoops = eventLoops
         self.metrics = metrics
@@ -44,25 +51,16 @@ public final class MQTTService: Service, Sendable {
 
     public func run() async throws {
         hub.observe { [weak self] events, state in self?.changed(events, state: state) }
-        logger.info("mqtt publishing", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "topics": "\(topics.base)/#"])
+        let changes = running.changes()
         await withGracefulShutdownHandler {
-            var delay = backoff.first
-            while !stopping.load(ordering: .relaxed) {
-                let started = NIODeadline.now()
-                do {
-                    try await connectAndServe()
-                } catch {
-                    logger.warning("mqtt connection failed", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "error": "\(error)"])
-                }
-                if stopping.load(ordering: .relaxed) { break }
-                if NIODeadline.now() - started > .seconds(60) { delay = backoff.first }
-                let jittered = TimeAmount.nanoseconds(Int64(Double(delay.nanoseconds) * Double.random(in: 0.8...1.2)))
-                logger.notice("mqtt reconnecting", metadata: ["in": "\(DurationText.format(jittered.nanoseconds))"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(jittered.nanoseconds)) }
-                delay = min(delay * 2, backoff.max)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await config in changes { self.reconfigure(config.mqtt) } }
+                await connectionLoop()
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)
+            self.wake.yield()
             switch self.link.withLock({ $0 }) {
             case .connected(let channel): channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
             case .connecting(let gate): gate.fail(CancellationError())
@@ -71,9 +69,63 @@ public final class MQTTService: Service, Sendable {
         }
     }
 
+    private func connectionLoop() async {
+        var delay = backoff.first
+        // Cancelled (not shut down) when another service failed: a pause then returns at once.
+        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+            let (config, generation) = settings.withLock { $0 }
+            guard let config else {
+                await pause(nil)  // until a reload brings an [mqtt] section
+                continue
+            }
+            let started = NIODeadline.now()
+            do {
+                try await connectAndServe(config)
+            } catch {
+                logger.warning("mqtt connection failed", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "error": "\(error)"])
+            }
+            if stopping.load(ordering: .relaxed) || Task.isCancelled { break }
+            if settings.withLock({ $0.generation }) != generation {
+                delay = backoff.first  // new settings: try them at once
+                continue
+            }
+            if NIODeadline.now() - started > .seconds(60) { delay = backoff.first }
+            let jittered = TimeAmount.nanoseconds(Int64(Double(delay.nanoseconds) * Double.random(in: 0.8...1.2)))
+            logger.notice("mqtt reconnecting", metadata: ["in": "\(DurationText.format(jittered.nanoseconds))"])
+            await pause(jittered)
+            delay = min(delay * 2, backoff.max)
+        }
+    }
+
+    /// Sleeps for `duration` (nil: for ever) or until woken by new settings or shutdown.
+    private func pause(_ duration: TimeAmount?) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let duration { group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, duration.nanoseconds))) } }
+            group.addTask { for await _ in self.wakes { return } }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func reconfigure(_ new: PresenceConfig.MQTT?) {
+        let changed = settings.withLock { s in
+            guard s.config != new else { return false }
+            s = (new, s.generation + 1)
+            return true
+        }
+        guard changed else { return }
+        logger.notice(new == nil ? "mqtt turned off" : "mqtt settings changed; connecting again")
+        if case .connected(let channel) = link.withLock({ $0 }) {
+            channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
+        }
+        if case .connecting(let gate) = link.withLock({ $0 }) { gate.fail(CancellationError()) }
+        wake.yield()
+    }
+
     /// One connection: returns when it closes (by either side); throws when it could not be made or
     /// the broker refused it.
-    private func connectAndServe() async throws {
+    private func connectAndServe(_ config: PresenceConfig.MQTT) async throws {
+        let topics = HomeAssistantTopics(config: config, version: version)
         let loop = eventLoops.next()
         let accepted = loop.makePromise(of: Void.self), gate = loop.makePromise(of: Channel.self)
         let stopNow = link.withLock { l in
@@ -91,7 +143,7 @@ public final class MQTTService: Service, Sendable {
             will: .init(topic: topics.availability, payload: HomeAssistantTopics.offline, retain: true),
             username: config.username.isEmpty ? nil : config.username,
             password: config.username.isEmpty ? nil : config.password)
-        let topics = self.topics, keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
+        let keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
         let snapshot: @Sendable () -> MQTTSession.Snapshot = { [self] in
             MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLock { $0 })
         }
@@ -129,7 +181,8 @@ public final class MQTTService: Service, Sendable {
             throw error
         }
         metrics?.mqttConnected.set(Int64(1))
-        logger.info("mqtt connected", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "client_id": "\(config.resolvedClientID)"])
+        logger.info("mqtt connected", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "client_id": "\(config.resolvedClientID)",
+                                                 "topics": "\(topics.base)/#"])
         try? await channel.closeFuture.get()
         if !stopping.load(ordering: .relaxed) { logger.warning("mqtt connection lost") }
     }

@@ -30,8 +30,8 @@ public final class Pipeline {
         public var occupied: Bool
     }
 
-    public let options: Options
-    private let classifier: any OccupancyClassifier
+    public private(set) var options: Options
+    private var classifier: any OccupancyClassifier
     private var tracker: Tracker
     private var nextTick: Int64?
     /// Time of the first sample: a sensor never heard from is lost `lostAfter` after it.
@@ -64,6 +64,14 @@ public final class Pipeline {
         tracker = Tracker(parameters: options.tracker)
         expectedInOrder = options.expectedSensors.sorted()
         status = Dictionary(uniqueKeysWithValues: options.expectedSensors.map { ($0, .ok) })
+    }
+
+    /// A reloaded `[fusion]`: the new model and tracker parameters apply from the next tick; the tracker
+    /// keeps its state (occupied, since, hold), so a reload never flips the room by itself.
+    public func reconfigure(tracker parameters: Tracker.Parameters, classifier: any OccupancyClassifier) {
+        options.tracker = parameters
+        tracker.parameters = parameters
+        self.classifier = classifier
     }
 
     public var state: OccupancyState {

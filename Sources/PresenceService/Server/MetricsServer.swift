@@ -7,23 +7,24 @@ import ServiceLifecycle
 
 /// Serves `/metrics` (Prometheus text format) and health over HTTP/1.1: `/healthz/live` (200 while the
 /// pipeline ticks), `/healthz/ready` (200 once it has ticked), `/healthz` (200 when both), else 503 with
-/// the reason in one line.
+/// the reason in one line. Listens on `[metrics] listen`; after a reload that changes it, on the new
+/// address (bound before the old one is let go, so a bad new address keeps the old listener).
 public final class MetricsServer: Service, Sendable {
-    let address: ListenAddress
+    let running: RunningConfig
     let metrics: PresenceMetrics
     let health: DaemonHealth
     let eventLoops: EventLoopGroup
     let logger: Logger
 
-    public init(address: ListenAddress, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger) {
-        self.address = address
+    public init(running: RunningConfig, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger) {
+        self.running = running
         self.metrics = metrics
         self.health = health
         self.eventLoops = eventLoops
         self.logger = logger
     }
 
-    public func bind() async throws -> Channel {
+    public func bind(_ address: ListenAddress) async throws -> Channel {
         let registry = metrics.registry, health = self.health
         return try await ServerBootstrap(group: eventLoops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,10 +39,37 @@ public final class MetricsServer: Service, Sendable {
     }
 
     public func run() async throws {
-        let channel = try await bind()
+        let changes = running.changes()
+        var address = ListenAddress(running.config.metrics.listen)
+        var channel: Channel?
+        if let address {
+            do {
+                channel = try await listen(address)
+            } catch {
+                // At start it is fatal (the address is taken, or not this host's): exit 74 with the reason.
+                throw ServerError(.ioError, "metrics: cannot listen on \(running.config.metrics.listen): \(error)")
+            }
+        }
+        for await config in changes.cancelOnGracefulShutdown() {
+            let wanted = ListenAddress(config.metrics.listen)
+            guard wanted != address else { continue }
+            do {
+                var new: Channel?
+                if let wanted { new = try await listen(wanted) }
+                try? await channel?.close()
+                (channel, address) = (new, wanted)
+                if wanted == nil { logger.notice("metrics listener closed ([metrics] listen is empty)") }
+            } catch {
+                logger.error("metrics listener kept where it was", metadata: ["wanted": "\(config.metrics.listen)", "error": "\(error)"])
+            }
+        }
+        try? await channel?.close()
+    }
+
+    private func listen(_ address: ListenAddress) async throws -> Channel {
+        let channel = try await bind(address)
         logger.info("metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        try? await gracefulShutdown()
-        try? await channel.close()
+        return channel
     }
 }
 

@@ -1,0 +1,74 @@
+import Logging
+import PresenceFusion
+import ServiceLifecycle
+import UnixSignals
+
+/// SIGHUP (`systemctl reload`): reads the configuration file again. A file that does not load (syntax,
+/// a bad value, a model that does not open, a missing replay file) changes nothing: the running
+/// configuration stays, and the log says why. A good one is applied without dropping anyone:
+/// - `[fusion]` (model, thresholds, hold …) from the next tick; the room keeps its state.
+/// - `[log] level` at once; `[metrics] listen` rebinds; `[mqtt]` reconnects with the new settings.
+/// - `[camera]`, `[audio]`, `[radar]`, `[replay]`, `[socket]` and `[recording]` are kept as they run
+///   until the next start (changing a sensor or the socket under connected clients would reset the
+///   room's state or drop them): the log names each such section.
+public final class ConfigReloader: Service, Sendable {
+    private let path: String
+    private let running: RunningConfig
+    private let logger: Logger
+
+    public init(path: String, running: RunningConfig, logger: Logger) {
+        self.path = path
+        self.running = running
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            SystemdNotifier.reloading()
+            reload()
+            SystemdNotifier.ready(status: "running; configuration reloaded")
+        }
+    }
+
+    /// Internal for tests: what a SIGHUP does.
+    func reload() {
+        let old = running.config
+        var new: PresenceConfig
+        let classifier: any OccupancyClassifier
+        do throws(any Error) {
+            new = try ConfigLoader.load(path: path)
+            classifier = try new.classifier()
+            try new.checkSource()
+        } catch {
+            logger.error("configuration not reloaded; the running one stays", metadata: ["error": "\(error)"])
+            return
+        }
+        let atRestart = Self.appliedAtRestart.filter { $0.differs(old, new) }.map(\.name)
+        // Those sections keep running as they are; the rest of the file applies now.
+        for section in Self.appliedAtRestart { section.keep(old, &new) }
+        let changed = Self.appliedNow.filter { $0.differs(old, new) }.map(\.name)
+        running.replace(with: new, classifier: classifier)
+        DaemonLogging.setLevel(new.log.level)
+        logger.notice("configuration reloaded", metadata: ["file": "\(path)", "changed": "\(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"])
+        if !atRestart.isEmpty {
+            logger.warning("configuration changes that apply at the next start", metadata: ["sections": "\(atRestart.joined(separator: ", "))"])
+        }
+    }
+
+    struct Section: Sendable {
+        let name: String
+        let differs: @Sendable (PresenceConfig, PresenceConfig) -> Bool
+        let keep: @Sendable (PresenceConfig, inout PresenceConfig) -> Void
+
+        static func of<T: Equatable>(_ name: String, _ path: WritableKeyPath<PresenceConfig, T> & Sendable) -> Section {
+            Section(name: name, differs: { $0[keyPath: path] != $1[keyPath: path] }, keep: { $1[keyPath: path] = $0[keyPath: path] })
+        }
+    }
+
+    static let appliedAtRestart: [Section] = [
+        .of("camera", \.camera), .of("audio", \.audio), .of("radar", \.radar), .of("replay", \.replay),
+        .of("socket", \.socket), .of("recording", \.recording),
+    ]
+    static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("mqtt", \.mqtt), .of("log", \.log)]
+}

@@ -1,0 +1,56 @@
+import Foundation
+import PresenceTestSupport
+import Testing
+@testable import PresenceService
+
+/// SIGHUP reloads the configuration file (DESIGN.md §6): a bad file keeps the running configuration, a
+/// good one applies without dropping any socket client.
+@Suite(.serialized) struct ReloadTests {
+    @Test func aBadFileIsRefusedAndAGoodOneAppliesWithoutDroppingClients() throws {
+        let daemon = try DaemonTests.RunningDaemon()
+        let client = try daemon.connect()
+        #expect(DaemonTests.json(try #require(client.readLine()))["type"] as? String == "hello")
+        let original = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+
+        try (original + "\n[fusion]\nhodl = \"5s\"\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(daemon.waitForLog("configuration not reloaded"), "\(daemon.log)")
+        #expect(daemon.log.contains("fusion.hodl"), "the log says why")
+        #expect(try DaemonTests.httpGet(port: daemon.metricsPort, path: "/healthz") == "ok\n")
+
+        // The walk-through scene loops at 10x: with the default 30 s hold the room stays occupied from one
+        // pass to the next; a 2 s hold lets it go vacant between the passes. The socket and the metrics
+        // port move too: the first waits for a restart, the second follows at once.
+        let newPort = TestSupport.freePort()
+        let good = original
+            .replacingOccurrences(of: "127.0.0.1:\(daemon.metricsPort)", with: "127.0.0.1:\(newPort)")
+            .replacingOccurrences(of: "run/events.sock", with: "run/elsewhere.sock")
+            + "\n[fusion]\nhold = \"2s\"\nhold_extension = \"0s\"\n"
+        try good.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(daemon.waitForLog("configuration reloaded"), "\(daemon.log)")
+        #expect(daemon.log.contains("changed=fusion, metrics"), "\(daemon.log)")
+        #expect(daemon.log.contains("apply at the next start") && daemon.log.contains("sections=socket"), "\(daemon.log)")
+
+        var health: String?
+        for _ in 0..<50 where health == nil {
+            health = try? DaemonTests.httpGet(port: newPort, path: "/healthz")
+            if health == nil { usleep(100_000) }
+        }
+        #expect(health == "ok\n", "metrics on the new port")
+        #expect((try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/healthz")) == nil, "the old port is closed")
+
+        // The client connected before both reloads is still there, and sees the new hold at work.
+        var sawVacant = false
+        while !sawVacant, let line = client.readLine() {
+            let e = DaemonTests.json(line)
+            sawVacant = e["type"] as? String == "occupancy" && e["occupied"] as? Bool == false
+        }
+        #expect(sawVacant, "no vacant event after the hold was shortened")
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath), "the socket stays where clients know it")
+
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+    }
+}
