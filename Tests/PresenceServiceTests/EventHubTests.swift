@@ -72,3 +72,41 @@ import Testing
         #expect(WatchFormatter.describe(line: "garbage") == "(unreadable line) garbage")
     }
 }
+
+@Suite struct WatchScreenTests {
+    static let hello = #"{"type":"hello","protocol":1,"version":"0.1.0","state":{"occupied":false,"confidence":0.2,"since":0,"sensors":{"radar":"ok","camera":"ok"}}}"#
+
+    @Test func theScreenFollowsHelloEventsAndReconnects() {
+        var screen = WatchScreen(socketPath: "/run/x.sock")
+        #expect(screen.render(color: false)[0] == "presenced watch  /run/x.sock  waiting for presenced")
+        screen.connectionChanged(true)
+        screen.apply(line: Self.hello)
+        var frame = screen.render(color: false)
+        #expect(frame.contains("  room         vacant"), "\(frame)")  // nothing decided yet: no "since"
+        #expect(frame.contains("  confidence  0.20 when connected"))
+        #expect(frame.contains("  sensors     camera ok   radar ok"))
+        #expect(frame.contains("  (none yet)"))
+
+        let t: Int64 = 1_795_413_608_400_000_000
+        screen.apply(line: PresenceEvent.occupancy(OccupancyChange(t: t, occupied: true, confidence: 0.97, sources: [.camera: 0.9, .radar: 0.99])).jsonLine(seq: 1))
+        screen.apply(line: PresenceEvent.sensor(SensorChange(t: t, sensor: .camera, status: .lost, reason: "read: EIO")).jsonLine(seq: 2))
+        frame = screen.render(now: screen.sinceSeen!.addingTimeInterval(75), color: false)
+        #expect(frame.contains("  room         OCCUPIED   since 2026-11-23 06:00:08 UTC (1m 15s ago)"), "\(frame)")
+        #expect(frame.contains("  confidence  0.97 at the last change   sources camera 0.90  radar 0.99"), "\(frame)")
+        #expect(frame.contains("  sensors     camera lost (read: EIO)   radar ok"), "\(frame)")
+        // Newest first.
+        let events = frame.drop(while: { $0 != "  last events" }).dropFirst().prefix(2)
+        #expect(events.first?.contains("sensor camera is lost") == true && events.last?.contains("#1  room OCCUPIED") == true, "\(events)")
+
+        screen.connectionChanged(false)
+        frame = screen.render(color: false)
+        #expect(frame[0] == "presenced watch  /run/x.sock  waiting for presenced (reconnecting)")
+        #expect(frame.contains { $0.hasSuffix("connection closed; reconnecting …") })
+
+        for n in 0..<20 { screen.apply(line: PresenceEvent.sensor(SensorChange(t: t, sensor: .radar, status: .ok)).jsonLine(seq: UInt64(3 + n))) }
+        #expect(screen.events.count == WatchScreen.eventsKept)
+        // Colour is escape codes around words, nothing else.
+        let colored = screen.render(color: true).joined().replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        #expect(colored == screen.render(color: false).joined())
+    }
+}

@@ -2,25 +2,71 @@ import Foundation
 import Glibc
 import PresenceCore
 
-/// `presenced watch`: follows the event socket and prints what happens in
-/// words, reconnecting (every second) when the daemon restarts.
+/// `presenced watch`: follows the event socket, reconnecting every second while the daemon is away
+/// (a restart, an upgrade). On a terminal it keeps a live screen (`WatchScreen`); into a pipe or a file
+/// it prints one sentence per event.
 public enum WatchClient {
-    public static func run(socketPath: String, output: (String) -> Void, shouldStop: () -> Bool = { false }) {
+    public enum Mode: Sendable {
+        case lines
+        case screen(color: Bool)
+    }
+
+    public static func run(socketPath: String, mode: Mode, output: (String) -> Void, shouldStop: () -> Bool = { false }) {
+        switch mode {
+        case .lines: runLines(socketPath: socketPath, output: output, shouldStop: shouldStop)
+        case .screen(let color): runScreen(socketPath: socketPath, color: color, output: output, shouldStop: shouldStop)
+        }
+    }
+
+    private static func runLines(socketPath: String, output: (String) -> Void, shouldStop: () -> Bool) {
         var announcedWaiting = false
         while !shouldStop() {
             guard let fd = connect(to: socketPath) else {
                 if !announcedWaiting { output("waiting for presenced at \(socketPath) …") }
                 announcedWaiting = true
-                sleep(1)
+                pause(shouldStop)
                 continue
             }
             announcedWaiting = false
-            readLines(fd: fd) { line in
+            follow(fd: fd, shouldStop: shouldStop, onIdle: {}) { line in
                 if let text = WatchFormatter.describe(line: line) { output(text) }
             }
             close(fd)
-            output("connection closed; reconnecting …")
+            if !shouldStop() { output("connection closed; reconnecting …") }
         }
+    }
+
+    /// Each frame is drawn over the last (cursor home, each line cleared to its end, the rest cleared).
+    private static func runScreen(socketPath: String, color: Bool, output: (String) -> Void, shouldStop: () -> Bool) {
+        var screen = WatchScreen(socketPath: socketPath)
+        func draw(_ screen: WatchScreen) {
+            output("\u{1B}[H" + screen.render(color: color).map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\u{1B}[J")
+        }
+        output("\u{1B}[?25l\u{1B}[2J")  // hide the cursor, clear once
+        defer { output("\u{1B}[?25h\n") }
+        while !shouldStop() {
+            guard let fd = connect(to: socketPath) else {
+                draw(screen)
+                pause(shouldStop)
+                continue
+            }
+            screen.connectionChanged(true)
+            draw(screen)
+            follow(fd: fd, shouldStop: shouldStop, onIdle: { draw(screen) }) { line in
+                screen.apply(line: line)
+                draw(screen)
+            }
+            close(fd)
+            if !shouldStop() {
+                screen.connectionChanged(false)
+                draw(screen)
+            }
+        }
+    }
+
+    /// One second, in steps that notice `shouldStop`.
+    private static func pause(_ shouldStop: () -> Bool) {
+        for _ in 0..<10 where !shouldStop() { usleep(100_000) }
     }
 
     static func connect(to path: String) -> Int32? {
@@ -47,10 +93,17 @@ public enum WatchClient {
         return fd
     }
 
-    static func readLines(fd: Int32, _ handle: (String) -> Void) {
+    /// Reads lines until the daemon closes the connection or `shouldStop`; `onIdle` runs after each
+    /// second without data (the screen's clock moves on).
+    static func follow(fd: Int32, shouldStop: () -> Bool, onIdle: () -> Void, _ handle: (String) -> Void) {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while !shouldStop() {
+            let ready = poll(&pfd, 1, 1000)
+            if ready < 0, errno != EINTR { return }
+            if ready == 0 { onIdle() }
+            if ready <= 0 { continue }  // a timeout, or a signal (Ctrl-C): look at shouldStop again
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n <= 0 { return }
             pending += chunk[0..<n]
@@ -59,42 +112,5 @@ public enum WatchClient {
                 pending.removeSubrange(...nl)
             }
         }
-    }
-}
-
-/// Turns protocol lines into sentences for a person.
-public enum WatchFormatter {
-    public static func describe(line: String) -> String? {
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let type = obj["type"] as? String else { return "(unreadable line) \(line)" }
-        switch type {
-        case "hello":
-            let state = obj["state"] as? [String: Any] ?? [:]
-            let sensors = (state["sensors"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
-                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            let occupied = state["occupied"] as? Bool ?? false
-            return "connected to presenced \(obj["version"] as? String ?? "?"): room \(occupied ? "OCCUPIED" : "vacant"), confidence \(fmt(state["confidence"])); sensors: \(sensors.isEmpty ? "none" : sensors)"
-        case "occupancy":
-            let occupied = obj["occupied"] as? Bool ?? false
-            let sources = (obj["sources"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
-                .map { "\($0.key) \(fmt($0.value))" }.joined(separator: ", ")
-            return "\(clock(obj["time"]))  #\(obj["seq"] ?? "?")  room \(occupied ? "OCCUPIED" : "vacant  ")  confidence \(fmt(obj["confidence"]))  (\(sources))"
-        case "sensor":
-            let reason = (obj["reason"] as? String).map { " — \($0)" } ?? ""
-            return "\(clock(obj["time"]))  #\(obj["seq"] ?? "?")  sensor \(obj["sensor"] ?? "?") is \(obj["status"] ?? "?")\(reason)"
-        default:
-            return nil
-        }
-    }
-
-    static func fmt(_ v: Any?) -> String {
-        guard let d = (v as? NSNumber)?.doubleValue else { return "?" }
-        return String(format: "%.2f", d)
-    }
-
-    /// `2026-11-23T06:00:00.123Z` → `06:00:00.123` (UTC, as sent).
-    static func clock(_ v: Any?) -> String {
-        guard let s = v as? String, let t = s.firstIndex(of: "T") else { return "?" }
-        return String(s[s.index(after: t)...].dropLast())
     }
 }
