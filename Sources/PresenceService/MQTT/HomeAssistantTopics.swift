@@ -60,7 +60,6 @@ struct HomeAssistantTopics: Sendable {
         var w = JSONObjectWriter()
         w.string("name", name)
         w.string("unique_id", "presenced_\(nodeID)_\(object)")
-        w.string("object_id", "\(nodeID)_\(object)")
         w.string("state_topic", stateTopic)
         w.string("payload_on", "ON")
         w.string("payload_off", "OFF")

@@ -61,11 +61,7 @@ public final class MQTTService: Service, Sendable {
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)
             self.wake.yield()
-            switch self.link.withLock({ $0 }) {
-            case .connected(let channel): channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
-            case .connecting(let gate): gate.fail(CancellationError())
-            case .idle: break
-            }
+            self.hangUp()
         }
     }
 
@@ -115,11 +111,17 @@ public final class MQTTService: Service, Sendable {
         }
         guard changed else { return }
         logger.notice(new == nil ? "mqtt turned off" : "mqtt settings changed; connecting again")
-        if case .connected(let channel) = link.withLock({ $0 }) {
-            channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
-        }
-        if case .connecting(let gate) = link.withLock({ $0 }) { gate.fail(CancellationError()) }
+        hangUp()
         wake.yield()
+    }
+
+    /// Ends the connection there is: a clean goodbye when connected, abandoning a connect under way.
+    private func hangUp() {
+        switch link.withLock({ $0 }) {
+        case .connected(let channel): channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
+        case .connecting(let gate): gate.fail(CancellationError())
+        case .idle: break
+        }
     }
 
     /// One connection: returns when it closes (by either side); throws when it could not be made or
