@@ -196,17 +196,9 @@ import Testing
     /// Another service failing (here the metrics port is taken) stops the daemon with its error, pipeline
     /// thread and all, instead of leaving it half up.
     @Test func aTakenMetricsPortExits74() throws {
-        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (taken, port) = TestSupport.loopbackSocket()
         defer { close(taken) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         listen(taken, 1)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &len) } }
-        let port = Int(UInt16(bigEndian: addr.sin_port))
 
         let dir = try TestSupport.temporaryDirectory()
         let demo = TestSupport.repoRoot.appendingPathComponent("Recordings/demo.mcap").path

@@ -77,6 +77,9 @@ public final class MQTTService: Service, Sendable {
             let started = NIODeadline.now()
             do {
                 try await connectAndServe(config)
+                if !stopping.load(ordering: .relaxed), settings.withLock({ $0.generation }) == generation {
+                    logger.warning("mqtt connection lost")
+                }
             } catch {
                 logger.warning("mqtt connection failed", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "error": "\(error)"])
             }
@@ -124,8 +127,8 @@ public final class MQTTService: Service, Sendable {
         }
     }
 
-    /// One connection: returns when it closes (by either side); throws when it could not be made or
-    /// the broker refused it.
+    /// One connection: returns when it closes after the broker accepted it (by either side); throws
+    /// when it could not be made, was abandoned, or the broker refused it.
     private func connectAndServe(_ config: PresenceConfig.MQTT) async throws {
         let topics = HomeAssistantTopics(config: config, version: version)
         let loop = eventLoops.next()
@@ -150,19 +153,19 @@ public final class MQTTService: Service, Sendable {
             MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLock { $0 })
         }
         let connecting = ClientBootstrap(group: loop)
-                .connectTimeout(.seconds(5))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTPacketDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(MQTTSession(
-                            connect: connect, topics: topics, keepAlive: keepAlive, accepted: accepted, logger: logger, snapshot: snapshot))
-                    }
+            .connectTimeout(.seconds(5))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTPacketDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(MQTTSession(
+                        connect: connect, topics: topics, keepAlive: keepAlive, accepted: accepted, logger: logger, snapshot: snapshot))
                 }
-                .connect(host: config.broker.host, port: config.broker.port)
+            }
+            .connect(host: config.broker.host, port: config.broker.port)
         connecting.cascade(to: gate)
-        // Made after shutdown failed the gate: nobody else will close it.
-        connecting.whenSuccess { channel in if self.stopping.load(ordering: .relaxed) { channel.close(promise: nil) } }
+        // Made after shutdown or new settings abandoned it (failed the gate): nobody else will close it.
+        connecting.whenSuccess { channel in gate.futureResult.whenFailure { _ in channel.close(promise: nil) } }
         let channel: Channel
         do {
             channel = try await gate.futureResult.get()
@@ -186,7 +189,6 @@ public final class MQTTService: Service, Sendable {
         logger.info("mqtt connected", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "client_id": "\(config.resolvedClientID)",
                                                  "topics": "\(topics.base)/#"])
         try? await channel.closeFuture.get()
-        if !stopping.load(ordering: .relaxed) { logger.warning("mqtt connection lost") }
     }
 
     private func changed(_ events: [PresenceEvent], state: OccupancyState) {
