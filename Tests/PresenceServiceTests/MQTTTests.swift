@@ -20,6 +20,8 @@ import Testing
             dir = try TestSupport.temporaryDirectory("broker")
             login = passwords.first.map { ["-u", $0.key, "-P", $0.value] } ?? []
             var config = "listener \(port) 127.0.0.1\npersistence false\nlog_dest stderr\n"
+            // As root it would switch to the mosquitto user, who may not read the test's files (RECIPES.md).
+            if getuid() == 0 { config += "user root\n" }
             if passwords.isEmpty {
                 config += "allow_anonymous true\n"
             } else {

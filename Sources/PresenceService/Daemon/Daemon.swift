@@ -36,6 +36,8 @@ public enum Daemon {
             .init(service: MetricsServer(running: running, metrics: metrics, health: health, eventLoops: eventLoops, logger: logger), serviceName: "metrics"),
             .init(service: MQTTService(running: running, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger), serviceName: "mqtt"),
         ]
+        services.append(.init(service: SystemdWatchdog(health: health, logger: logger), serviceName: "watchdog"))
+        if DebugHooks.wanted { services.append(.init(service: DebugHooks(pipeline: pipeline), serviceName: "debug-hooks")) }
         if let path = config.sourcePath {
             services.append(.init(service: ConfigReloader(path: path, running: running, logger: logger), serviceName: "reload"))
         }

@@ -16,6 +16,8 @@ public final class PipelineService: Service, Sendable {
     private let health: DaemonHealth
     private let logger: Logger
     private let stop = Atomic<Bool>(false)
+    /// Set by `stallForTesting`: the thread stops making progress (until shutdown).
+    private let stalled = Atomic<Bool>(false)
     /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
     private let clips: (history: Int64, after: Int64, writer: ClipWriter)?
 
@@ -75,6 +77,7 @@ public final class PipelineService: Service, Sendable {
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
         while let item = try source.next(shouldStop: shouldStop) {
+            while stalled.load(ordering: .relaxed), !shouldStop() { usleep(100_000) }
             if running.generation != generation {
                 let now = running.now
                 generation = now.generation
@@ -116,6 +119,12 @@ public final class PipelineService: Service, Sendable {
             }
         }
         if !shouldStop() { logger.notice("source finished", metadata: ["source": "\(source.summary)"]) }
+    }
+
+    /// The debug hook of `DebugHooks` (tests of the systemd watchdog): a pipeline that no longer ticks.
+    func stallForTesting() {
+        logger.warning("pipeline stalled on purpose (PRESENCED_DEBUG_STALL_ON_SIGUSR2)")
+        stalled.store(true, ordering: .relaxed)
     }
 
     private func log(_ event: PresenceEvent) {
