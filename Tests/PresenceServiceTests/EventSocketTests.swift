@@ -141,18 +141,8 @@ import Testing
     }
 
     static func listeningSocket(at path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0, listen(fd, 4) == 0 else { throw TestFailure("cannot listen on \(path): \(String(cString: strerror(errno)))") }
+        let fd = try TestSupport.unixSocket(bound: path, type: Int32(SOCK_STREAM.rawValue))
+        guard listen(fd, 4) == 0 else { throw TestFailure("cannot listen on \(path): \(String(cString: strerror(errno)))") }
         return fd
     }
 }

@@ -16,16 +16,7 @@ import Testing
 
         init(in dir: URL) throws {
             path = dir.appendingPathComponent("notify.sock").path
-            fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-            var addr = sockaddr_un()
-            addr.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-                let bytes = Array(path.utf8)
-                raw.copyBytes(from: bytes)
-                raw[bytes.count] = 0
-            }
-            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            guard rc == 0 else { throw TestFailure("bind \(path) failed") }
+            fd = try TestSupport.unixSocket(bound: path, type: Int32(SOCK_DGRAM.rawValue))
             let reading = fd
             Thread.detachNewThread { [self] in
                 var buffer = [UInt8](repeating: 0, count: 4096)

@@ -64,6 +64,26 @@ public enum TestSupport {
         return port
     }
 
+    /// An AF_UNIX socket of `type` (SOCK_STREAM, SOCK_DGRAM) bound to `path`.
+    public static func unixSocket(bound path: String, type: Int32) throws -> Int32 {
+        let fd = socket(AF_UNIX, type, 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw TestFailure("cannot bind \(path): \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
     /// A TCP socket bound to a free loopback port (the caller closes it): listening on it takes the port.
     public static func loopbackSocket() -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
