@@ -144,11 +144,13 @@ public final class FakeLD2410: @unchecked Sendable {
     }
 
     private func send(_ bytes: [UInt8], stream: Bool) {
+        // Recorded before the write: the reader may have the bytes before this thread runs again, and a
+        // test comparing what it read with what was sent must find them here.
+        if stream { lock.withLock { written += bytes } }
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(master, $0.baseAddress! + done, bytes.count - done) }
             if n > 0 { done += n } else if errno == EAGAIN || errno == EINTR { usleep(1000) } else { return }
         }
-        if stream { lock.withLock { written += bytes } }
     }
 }
