@@ -26,13 +26,14 @@ public final class ConfigReloader: Service, Sendable {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             SystemdNotifier.reloading()
-            reload()
-            SystemdNotifier.ready(status: "running; configuration reloaded")
+            let applied = reload()
+            SystemdNotifier.ready(status: applied ? "running; configuration reloaded" : "running; the new configuration was refused (see the log)")
         }
     }
 
-    /// Internal for tests: what a SIGHUP does.
-    func reload() {
+    /// What a SIGHUP does; false when the file was refused.
+    @discardableResult
+    func reload() -> Bool {
         let old = running.config
         var new: PresenceConfig
         let classifier: any OccupancyClassifier
@@ -42,7 +43,7 @@ public final class ConfigReloader: Service, Sendable {
             try new.checkSource()
         } catch {
             logger.error("configuration not reloaded; the running one stays", metadata: ["error": "\(error)"])
-            return
+            return false
         }
         let atRestart = Self.appliedAtRestart.filter { $0.differs(old, new) }.map(\.name)
         // Those sections keep running as they are; the rest of the file applies now.
@@ -54,6 +55,7 @@ public final class ConfigReloader: Service, Sendable {
         if !atRestart.isEmpty {
             logger.warning("configuration changes that apply at the next start", metadata: ["sections": "\(atRestart.joined(separator: ", "))"])
         }
+        return true
     }
 
     struct Section: Sendable {
