@@ -58,12 +58,7 @@ import Testing
 
         /// Waits until the log contains `text`.
         func waitForLog(_ text: String, timeout: TimeInterval = 20) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if log.contains(text) { return true }
-                usleep(50_000)
-            }
-            return log.contains(text)
+            TestSupport.eventually(timeout: timeout) { log.contains(text) }
         }
 
         func connect(timeout: TimeInterval = 60) throws -> LineSocket {

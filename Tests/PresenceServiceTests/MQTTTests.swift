@@ -109,12 +109,7 @@ import Testing
 
         @discardableResult
         func wait(timeout: TimeInterval = 30, until done: ([String]) -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if done(received) { return true }
-                usleep(50_000)
-            }
-            return done(received)
+            TestSupport.eventually(timeout: timeout) { done(received) }
         }
     }
 

@@ -34,12 +34,7 @@ import Testing
         var messages: [(Date, String)] { received.withLock { $0 } }
 
         func wait(timeout: TimeInterval = 20, until done: ([String]) -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if done(messages.map(\.1)) { return true }
-                usleep(50_000)
-            }
-            return done(messages.map(\.1))
+            TestSupport.eventually(timeout: timeout) { done(messages.map(\.1)) }
         }
     }
 

@@ -24,12 +24,7 @@ import Testing
         var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
         func wait(timeout: TimeInterval = 30, until done: (String) -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if done(text) { return true }
-                usleep(50_000)
-            }
-            return done(text)
+            TestSupport.eventually(timeout: timeout) { done(text) }
         }
 
         func count(_ s: String) -> Int { text.components(separatedBy: s).count - 1 }

@@ -57,6 +57,16 @@ public enum TestSupport {
     public static func presenced(_ arguments: String...) throws -> Result { try run(binary, arguments) }
     public static func presenced(_ arguments: [String]) throws -> Result { try run(binary, arguments) }
 
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes; whether it held at the end.
+    public static func eventually(timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
     /// A TCP port that was free a moment ago on loopback.
     public static func freePort() -> Int {
         let (fd, port) = loopbackSocket()

@@ -156,9 +156,7 @@ public enum ConfigLoader {
         // Ids and prefixes become topic levels: no wildcards, separators or spaces in them.
         func topicWord(_ key: String, allowSlash: Bool) throws(ConfigError) -> String? {
             guard let s = try r.string(key) else { return nil }
-            let ok = s.unicodeScalars.allSatisfy { u in
-                (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) || u == "_" || u == "-" || (allowSlash && u == "/")
-            }
+            let ok = s.unicodeScalars.allSatisfy { PresenceConfig.MQTT.isTopicWordCharacter($0) || (allowSlash && $0 == "/") }
             guard ok, s.count <= 64, !s.hasPrefix("/"), !s.hasSuffix("/"), !s.contains("//") else {
                 throw r.error(key, "expected letters, digits, _ and -\(allowSlash ? " (levels separated by /)" : ""), at most 64, got \"\(s)\"")
             }

@@ -103,10 +103,14 @@ extension PresenceConfig.MQTT {
     public var resolvedNodeID: String {
         if !nodeID.isEmpty { return nodeID }
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
-        let cleaned = String(host.unicodeScalars.map { u -> Character in
-            (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) || u == "-" ? Character(u) : "_"
-        })
+        let cleaned = String(host.unicodeScalars.map { Self.isTopicWordCharacter($0) ? Character($0) : "_" })
         return cleaned.isEmpty ? "presenced" : cleaned
+    }
+
+    /// What a node id (and each level of a prefix) may hold: ASCII letters, digits, `_` and `-` — no MQTT
+    /// wildcards, separators or spaces.
+    static func isTopicWordCharacter(_ u: Unicode.Scalar) -> Bool {
+        (u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))) || u == "_" || u == "-"
     }
 
     public var resolvedClientID: String { clientID.isEmpty ? "presenced-\(resolvedNodeID)" : clientID }

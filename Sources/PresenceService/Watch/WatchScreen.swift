@@ -1,4 +1,5 @@
 import Foundation
+import PresenceCore
 
 /// What `presenced watch` shows on a terminal: the room's state, the confidence and sources of the last
 /// change, each sensor's status, and the last events, redrawn whole on every line from the socket and
@@ -36,7 +37,7 @@ public struct WatchScreen: Sendable {
             confidenceWhen = "when connected"
             sources = []
             // 0: nothing decided yet.
-            since = (state["since"] as? NSNumber).flatMap { $0.int64Value > 0 ? Self.rfc3339(nanos: $0.int64Value) : nil }
+            since = (state["since"] as? NSNumber).flatMap { $0.int64Value > 0 ? Nanos.rfc3339($0.int64Value) : nil }
             sinceSeen = nil
             sensors = (state["sensors"] as? [String: String] ?? [:]).mapValues { ($0, nil) }
         case "occupancy":
@@ -99,11 +100,6 @@ public struct WatchScreen: Sendable {
         out.append("")
         out.append(paint("  Ctrl-C quits", "2"))
         return out.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
-    }
-
-    static func rfc3339(nanos: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(nanos) / 1e9)
-        return ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
     }
 
     /// `2026-11-23T06:00:08.400Z` → `2026-11-23 06:00:08 UTC`.
