@@ -17,8 +17,11 @@ import Testing
         let logFile: URL
         let configPath: String
 
-        /// `extra`: more sections for the config file (e.g. `[mqtt]`).
-        init(sources: String? = nil, extra: String = "", environment: [String: String] = [:]) throws {
+        /// `extra`: more sections for the config file (e.g. `[mqtt]`). `launcher`: a command that runs
+        /// the daemon (its path and arguments follow). `stderrIsJournal`: JOURNAL_STREAM names the log
+        /// file, as systemd sets it when stderr is the journal.
+        init(sources: String? = nil, extra: String = "", environment: [String: String] = [:],
+             launcher: [String] = [], stderrIsJournal: Bool = false) throws {
             dir = try TestSupport.temporaryDirectory("daemon")
             var sourceSections = sources ?? ""
             if sources == nil {
@@ -42,9 +45,16 @@ import Testing
             logFile = dir.appendingPathComponent("daemon.log")
             FileManager.default.createFile(atPath: logFile.path, contents: nil)
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-            process.executableURL = URL(fileURLWithPath: TestSupport.binary)
-            process.arguments = ["run", "--config", configPath]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let command = launcher + [TestSupport.binary, "run", "--config", configPath]
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
+            var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            if stderrIsJournal {
+                var st = stat()
+                guard stat(logFile.path, &st) == 0 else { throw TestFailure("stat \(logFile.path)") }
+                env["JOURNAL_STREAM"] = "\(st.st_dev):\(st.st_ino)"
+            }
+            process.environment = env
             process.standardError = try FileHandle(forWritingTo: logFile)
             process.standardOutput = FileHandle.nullDevice
             try process.run()

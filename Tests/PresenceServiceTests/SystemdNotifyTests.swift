@@ -1,6 +1,5 @@
 import Foundation
 import PresenceTestSupport
-import Synchronization
 import Testing
 @testable import PresenceService
 
@@ -8,39 +7,9 @@ import Testing
 /// READY with a status, watchdog pings only while the pipeline moves, RELOADING … READY around a SIGHUP,
 /// STOPPING on SIGTERM.
 @Suite(.serialized) struct SystemdNotifyTests {
-    /// A bound AF_UNIX datagram socket; a reader thread collects what arrives, with arrival times.
-    final class NotifySocket: @unchecked Sendable {
-        let path: String
-        private let fd: Int32
-        private let received = Mutex<[(Date, String)]>([])
-
-        init(in dir: URL) throws {
-            path = dir.appendingPathComponent("notify.sock").path
-            fd = try TestSupport.unixSocket(bound: path, type: Int32(SOCK_DGRAM.rawValue))
-            let reading = fd
-            Thread.detachNewThread { [self] in
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { recv(reading, $0.baseAddress, $0.count, 0) }
-                    if n <= 0 { return }
-                    let text = String(decoding: buffer[0..<n], as: UTF8.self)
-                    self.received.withLock { $0.append((Date(), text)) }
-                }
-            }
-        }
-
-        deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
-
-        var messages: [(Date, String)] { received.withLock { $0 } }
-
-        func wait(timeout: TimeInterval = 20, until done: ([String]) -> Bool) -> Bool {
-            TestSupport.eventually(timeout: timeout) { done(messages.map(\.1)) }
-        }
-    }
-
     @Test func readyWatchdogReloadAndStopping() throws {
         let dir = try TestSupport.temporaryDirectory()
-        let notify = try NotifySocket(in: dir)
+        let notify = try DatagramSink(path: dir.appendingPathComponent("notify.sock").path)
         // A 2 s watchdog: a ping every second while the pipeline ticks.
         let daemon = try DaemonTests.RunningDaemon(environment: [
             "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000", DebugHooks.stallVariable: "1",

@@ -1,14 +1,19 @@
+import Foundation
 import Logging
 import Synchronization
 
-/// swift-log to stderr (the journal under systemd), at the configured level, which a SIGHUP reload
-/// may change while loggers already exist: every handler reads the one shared level.
+/// swift-log to stderr, or, when stderr is the journal (under systemd), straight into the journal
+/// with priorities and fields; at the configured level, which a SIGHUP reload may change while
+/// loggers already exist: every handler reads the one shared level.
 public enum DaemonLogging {
     private static let level = Atomic<UInt8>(levelCode(.info))
 
     public static func bootstrap(level name: String) -> Logger {
         setLevel(name)
-        LoggingSystem.bootstrap { label in SharedLevelHandler(stream: StreamLogHandler.standardError(label: label)) }
+        let journal = JournalLogHandler.stderrIsJournal(environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in
+            SharedLevelHandler(inner: journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label))
+        }
         return Logger(label: "presenced")
     }
 
@@ -26,23 +31,23 @@ public enum DaemonLogging {
     }
 
     private struct SharedLevelHandler: LogHandler {
-        var stream: StreamLogHandler
+        var inner: any LogHandler
 
         var logLevel: Logger.Level {
             get { DaemonLogging.current }
             set { DaemonLogging.current = newValue }
         }
         var metadata: Logger.Metadata {
-            get { stream.metadata }
-            set { stream.metadata = newValue }
+            get { inner.metadata }
+            set { inner.metadata = newValue }
         }
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { stream[metadataKey: key] }
-            set { stream[metadataKey: key] = newValue }
+            get { inner[metadataKey: key] }
+            set { inner[metadataKey: key] = newValue }
         }
 
         func log(event: LogEvent) {
-            stream.log(event: event)
+            inner.log(event: event)
         }
     }
 }
