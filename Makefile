@@ -7,10 +7,14 @@ BIN := .build/debug/presenced
 # Optimised build for the heavy data commands (make model): its own scratch path, so
 # that switching between it and the debug build recompiles neither.
 RELEASE_BIN := .build-release/release/presenced
+# presenced(8), written by swift-argument-parser's generate-manual plugin from the commands' help.
+MAN := .build/plugins/GenerateManual/outputs/presenced/presenced.8
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape clean
+.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape man install deb test-systemd clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -78,9 +82,31 @@ FUZZ_TIME ?= 600
 fuzz: deps
 	scripts/fuzz.sh mcap-reader $(FUZZ_TIME)
 
-## release: the optimised build of presenced ($(RELEASE_BIN))
+## test-systemd: the Debian package under a real systemd in a systemd-nspawn container: install, READY, events
+## with the demo config, watchdog restart, socket activation, clean stop, upgrade, purge (about a minute after the
+## first debootstrap)
+test-systemd: deb $(DEMO)
+	scripts/nspawn/test.sh $$(ls -t out/presenced_*.deb | head -1) $(DEMO)
+
+## release: the optimised build of presenced ($(RELEASE_BIN)), the Swift runtime linked in, so it runs
+## where no Swift toolchain is installed
 release: deps
-	swift build -c release --product presenced --scratch-path .build-release
+	$(SWIFT) build -c release --product presenced --scratch-path .build-release --static-swift-stdlib
+
+## man: the manual page presenced(8) ($(MAN)), from the command line's own help
+man: build
+	$(SWIFT) package plugin generate-manual --configuration debug --section 8 \
+	  --date $$(git log -1 --format=%cs 2>/dev/null || date +%F) >/dev/null
+
+## install: the release binary, units, sysusers/tmpfiles files, configuration, model and manual page
+## under DESTDIR, PREFIX (default /usr/local) and SYSCONFDIR (default /etc); an existing configuration is kept
+install: release man
+	DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" scripts/install.sh $(RELEASE_BIN) $(MAN)
+
+## deb: the Debian package out/presenced_<version>_<arch>.deb (installs, upgrades and purges cleanly: make test-systemd)
+deb: release man
+	scripts/deps.sh package
+	scripts/deb.sh $(RELEASE_BIN) $(MAN)
 
 ## model: train the default model from Recordings/ (training.tsv, seeds 2-3, and real training audio);
 ## writes models/default.model, its card models/README.md, and the copy built into the binary

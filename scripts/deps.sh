@@ -5,6 +5,8 @@
 #   scripts/deps.sh test     also the tools the test suite drives (prometheus, promtool, socat,
 #                            systemd-socket-activate, mosquitto and its clients; systemd is
 #                            installed, never booted; the tests start their own brokers on free ports)
+#   scripts/deps.sh package  what `make deb` uses (dpkg-shlibdeps)
+#   scripts/deps.sh systemd  the container of `make test-systemd` (debootstrap, systemd-nspawn)
 #   scripts/deps.sh bench    the load generator of `make load-scrape` (wrk)
 #   scripts/deps.sh vm       the QEMU guest of `make test-vm` (qemu, a kernel, busybox, ALSA and V4L2 tools)
 set -euo pipefail
@@ -12,11 +14,17 @@ set -euo pipefail
 build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
 test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd mosquitto mosquitto-clients)
 bench_pkgs=(wrk)
+package_pkgs=(dpkg-dev binutils)
+systemd_pkgs=(debootstrap systemd-container)
 vm_pkgs=(qemu-system-x86 linux-image-amd64 busybox-static alsa-utils v4l-utils kmod cpio)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "vm" ]]; then
   want=("${vm_pkgs[@]}")
+elif [[ "${1:-}" == "package" ]]; then
+  want=("${package_pkgs[@]}")
+elif [[ "${1:-}" == "systemd" ]]; then
+  want=("${systemd_pkgs[@]}")
 elif [[ "${1:-}" == "bench" ]]; then
   want=("${bench_pkgs[@]}")
 elif [[ "${1:-}" == "test" ]]; then

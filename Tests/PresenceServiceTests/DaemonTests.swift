@@ -19,9 +19,11 @@ import Testing
 
         /// `extra`: more sections for the config file (e.g. `[mqtt]`). `launcher`: a command that runs
         /// the daemon (its path and arguments follow). `stderrIsJournal`: JOURNAL_STREAM names the log
-        /// file, as systemd sets it when stderr is the journal.
+        /// file, as systemd sets it when stderr is the journal. `unprivileged`: when the tests run as root,
+        /// the daemon runs as nobody (as under systemd, User=presenced), from a copy of the binary in its
+        /// directory (a checkout under /root is closed to others).
         init(sources: String? = nil, extra: String = "", environment: [String: String] = [:],
-             launcher: [String] = [], stderrIsJournal: Bool = false) throws {
+             launcher: [String] = [], stderrIsJournal: Bool = false, unprivileged: Bool = false) throws {
             dir = try TestSupport.temporaryDirectory("daemon")
             var sourceSections = sources ?? ""
             if sources == nil {
@@ -45,7 +47,17 @@ import Testing
             logFile = dir.appendingPathComponent("daemon.log")
             FileManager.default.createFile(atPath: logFile.path, contents: nil)
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-            let command = launcher + [TestSupport.binary, "run", "--config", configPath]
+            var binary = TestSupport.binary
+            var launcher = launcher
+            if unprivileged, getuid() == 0 {
+                binary = dir.appendingPathComponent("presenced").path
+                try FileManager.default.copyItem(atPath: TestSupport.binary, toPath: binary)
+                for path in [dir.path, binary] + (try FileManager.default.contentsOfDirectory(atPath: dir.path)).map({ dir.appendingPathComponent($0).path }) {
+                    chmod(path, path == dir.path ? 0o777 : 0o755)
+                }
+                launcher = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + launcher
+            }
+            let command = launcher + [binary, "run", "--config", configPath]
             process.executableURL = URL(fileURLWithPath: command[0])
             process.arguments = Array(command.dropFirst())
             var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }

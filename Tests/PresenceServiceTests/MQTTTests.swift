@@ -164,6 +164,32 @@ import Testing
         #expect(try broker.retained("presenced/den/availability") == "offline", "said goodbye: \(log)")
     }
 
+    /// As an unprivileged user, as under systemd (User=presenced): opening the connection must need no
+    /// privilege. (A TCP option once set at the socket level became SO_DEBUG, which only root may set:
+    /// every connection failed outside the tests, which run as root.)
+    @Test func connectsAsAnUnprivilegedUser() throws {
+        let broker = try RunningBroker()
+        let sub = try Subscription(port: broker.port, topics: ["presenced/den/availability"])
+        let daemon = try DaemonTests.RunningDaemon(extra: Self.mqttSection(port: broker.port), unprivileged: true)
+        #expect(sub.wait { $0.contains("presenced/den/availability online") }, "\(daemon.log)")
+        let (status, log) = Self.stop(daemon)
+        #expect(status == 0, "\(log)")
+        #expect(!log.contains("mqtt connection failed"), "\(log)")
+    }
+
+    /// Retries wait 1 s, 2 s, 4 s … (±20 %). (A pause that returned at once after the first one
+    /// once made the daemon retry hundreds of times a second.)
+    @Test func retriesBackOffWhileNoBrokerListens() throws {
+        let port = TestSupport.freePort()  // nobody listens there
+        let daemon = try DaemonTests.RunningDaemon(extra: Self.mqttSection(port: port))
+        #expect(daemon.waitForLog("mqtt connection failed"))
+        usleep(4_000_000)
+        let attempts = daemon.log.components(separatedBy: "mqtt connection failed").count - 1
+        // At about 0, 1 and 3 s; the fourth comes near 7 s.
+        #expect((2...4).contains(attempts), "\(attempts) attempts in 4 s: \(daemon.log)")
+        _ = Self.stop(daemon)
+    }
+
     @Test func theBrokerSaysOfflineThroughTheLastWillWhenTheDaemonDies() throws {
         let broker = try RunningBroker()
         let sub = try Subscription(port: broker.port, topics: ["presenced/den/availability"])

@@ -111,7 +111,7 @@ public final class PipelineService: Service, Sendable {
             if !events.isEmpty {
                 for e in events { log(e) }
                 events.removeAll(keepingCapacity: true)
-                SystemdNotifier.status(state.occupied ? "occupied" : "vacant")
+                SystemdNotifier.status(Self.statusText(state, source: source.summary))
             }
             if ticksBefore == 0, ticks > 0 {
                 SystemdNotifier.ready(status: "running; \(source.summary)")
@@ -119,6 +119,13 @@ public final class PipelineService: Service, Sendable {
             }
         }
         if !shouldStop() { logger.notice("source finished", metadata: ["source": "\(source.summary)"]) }
+    }
+
+    /// systemd's STATUS= (`systemctl status` shows it): the room, the sensors that are not ok, the source.
+    static func statusText(_ state: OccupancyState, source: String) -> String {
+        let troubled = state.sensors.filter { $0.value != .ok }.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue) \($0.value.rawValue)" }
+        return ([state.occupied ? "occupied" : "vacant"] + troubled + [source]).joined(separator: "; ")
     }
 
     /// The debug hook of `DebugHooks` (tests of the systemd watchdog): a pipeline that no longer ticks.

@@ -16,8 +16,8 @@ public final class MQTTService: Service, Sendable {
     private let version: String
     /// The settings in force, and how many times they changed (a connection notices it was replaced).
     private let settings: Mutex<(config: PresenceConfig.MQTT?, generation: Int)>
-    /// Ends a pause early: new settings, or shutdown.
-    private let wakes: AsyncStream<Void>, wake: AsyncStream<Void>.Continuation
+    /// The pause between connection attempts; new settings or shutdown end it early.
+    private let pause = InterruptibleSleep()
     private let hub: EventHub
     private let eventLoops: EventLoopGroup
     private let metrics: PresenceMetrics?
@@ -41,7 +41,6 @@ public final class MQTTService: Service, Sendable {
         self.running = running
         self.version = version
         settings = Mutex((running.config.mqtt, 0))
-        (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.hub = hub
         self.eventLoops = eventLoops
         self.metrics = metrics
@@ -60,7 +59,7 @@ public final class MQTTService: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)
-            self.wake.yield()
+            self.pause.wake()
             self.hangUp()
         }
     }
@@ -71,7 +70,7 @@ public final class MQTTService: Service, Sendable {
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
             let (config, generation) = settings.withLock { $0 }
             guard let config else {
-                await pause(nil)  // until a reload brings an [mqtt] section
+                await pause.sleep(nil)  // until a reload brings an [mqtt] section
                 continue
             }
             let started = NIODeadline.now()
@@ -86,23 +85,14 @@ public final class MQTTService: Service, Sendable {
             if stopping.load(ordering: .relaxed) || Task.isCancelled { break }
             if settings.withLock({ $0.generation }) != generation {
                 delay = backoff.first  // new settings: try them at once
+                pause.forgetWake()  // the one that announced them
                 continue
             }
             if NIODeadline.now() - started > .seconds(60) { delay = backoff.first }
             let jittered = TimeAmount.nanoseconds(Int64(Double(delay.nanoseconds) * Double.random(in: 0.8...1.2)))
             logger.notice("mqtt reconnecting", metadata: ["in": "\(DurationText.format(jittered.nanoseconds))"])
-            await pause(jittered)
+            await pause.sleep(.nanoseconds(jittered.nanoseconds))
             delay = min(delay * 2, backoff.max)
-        }
-    }
-
-    /// Sleeps for `duration` (nil: for ever) or until woken by new settings or shutdown.
-    private func pause(_ duration: TimeAmount?) async {
-        await withTaskGroup(of: Void.self) { group in
-            if let duration { group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, duration.nanoseconds))) } }
-            group.addTask { for await _ in self.wakes { return } }
-            await group.next()
-            group.cancelAll()
         }
     }
 
@@ -115,7 +105,7 @@ public final class MQTTService: Service, Sendable {
         guard changed else { return }
         logger.notice(new == nil ? "mqtt turned off" : "mqtt settings changed; connecting again")
         hangUp()
-        wake.yield()
+        pause.wake()
     }
 
     /// Ends the connection there is: a clean goodbye when connected, abandoning a connect under way.
@@ -154,7 +144,9 @@ public final class MQTTService: Service, Sendable {
         }
         let connecting = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(5))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Small packets at once. (tcpOption: a socketOption here would be SOL_SOCKET level, where
+            // option 1 is SO_DEBUG, refused to an unprivileged user, and no connection would ever open.)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MQTTPacketDecoder()))
