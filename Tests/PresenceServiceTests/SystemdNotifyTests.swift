@@ -1,4 +1,5 @@
 import Foundation
+import PresenceCore
 import PresenceTestSupport
 import Testing
 @testable import PresenceService
@@ -7,6 +8,12 @@ import Testing
 /// READY with a status, watchdog pings only while the pipeline moves, RELOADING … READY around a SIGHUP,
 /// STOPPING on SIGTERM.
 @Suite(.serialized) struct SystemdNotifyTests {
+    @Test func statusNamesTheRoomTroubledSensorsAndTheSource() {
+        let state = OccupancyState(occupied: true, sensors: [.radar: .lost, .camera: .ok, .audio: .degraded])
+        #expect(PipelineService.statusText(state, source: "live: camera /dev/video0") == "occupied; audio degraded; radar lost; live: camera /dev/video0")
+        #expect(PipelineService.statusText(OccupancyState(), source: "replaying a.mcap") == "vacant; replaying a.mcap")
+    }
+
     @Test func readyWatchdogReloadAndStopping() throws {
         let dir = try TestSupport.temporaryDirectory()
         let notify = try DatagramSink(path: dir.appendingPathComponent("notify.sock").path)
@@ -14,7 +21,7 @@ import Testing
         let daemon = try DaemonTests.RunningDaemon(environment: [
             "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "2000000", DebugHooks.stallVariable: "1",
         ])
-        #expect(notify.wait { $0.contains { $0.hasPrefix("READY=1\nSTATUS=running; replaying ") } }, "\(notify.messages)")
+        #expect(notify.wait { $0.contains { $0.hasPrefix("READY=1\nSTATUS=vacant; replaying ") } }, "\(notify.messages)")
         #expect(notify.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 2 }, "\(notify.messages)")
 
         kill(daemon.process.processIdentifier, SIGHUP)

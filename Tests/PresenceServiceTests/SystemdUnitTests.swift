@@ -3,7 +3,9 @@ import PresenceTestSupport
 import Testing
 
 /// The unit files in systemd/ against systemd's own tools on the host (RECIPES.md): they verify clean,
-/// the service's exposure is at most 2.0, and sysusers/tmpfiles create the user and directories.
+/// the service's exposure is at most 2.0, and sysusers/tmpfiles create the user and directories; and
+/// `scripts/install.sh` (make install) lays out a prefix. The units under a real systemd, from the
+/// Debian package: `make test-systemd`.
 @Suite struct SystemdUnitTests {
     static let units = TestSupport.repoRoot.appendingPathComponent("systemd")
 
@@ -40,5 +42,46 @@ import Testing
         #expect(dirs.status == 0, "\(dirs.stderr)")
         var isDir: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("var/lib/presenced/clips").path, isDirectory: &isDir) && isDir.boolValue)
+    }
+
+    @Test func installLaysOutAPrefixAndKeepsAnEditedConfiguration() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let man = root.appendingPathComponent("presenced.8")
+        try ".TH PRESENCED 8\n".write(to: man, atomically: true, encoding: .utf8)
+        let script = TestSupport.repoRoot.appendingPathComponent("scripts/install.sh").path
+        let env = ["DESTDIR": root.appendingPathComponent("stage").path, "PREFIX": "/opt/pd", "SYSCONFDIR": "/etc/pd"]
+        let first = try TestSupport.run(script, [TestSupport.binary, man.path], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let stage = root.appendingPathComponent("stage")
+        func file(_ path: String) -> String { (try? String(contentsOf: stage.appendingPathComponent(path), encoding: .utf8)) ?? "" }
+        #expect(FileManager.default.isExecutableFile(atPath: stage.appendingPathComponent("opt/pd/bin/presenced").path))
+        // The units name the prefix's binary and configuration.
+        let service = file("opt/pd/lib/systemd/system/presenced.service")
+        #expect(service.contains("ExecStart=/opt/pd/bin/presenced run --config /etc/pd/presenced/presenced.toml"), "\(service)")
+        #expect(!file("opt/pd/lib/systemd/system/presenced.socket").isEmpty)
+        #expect(file("opt/pd/lib/sysusers.d/presenced.conf").contains("u presenced"))
+        #expect(file("opt/pd/lib/tmpfiles.d/presenced.conf").contains("/var/lib/presenced/clips"))
+        #expect(FileManager.default.fileExists(atPath: stage.appendingPathComponent("opt/pd/share/man/man8/presenced.8.gz").path))
+        // The configuration uses the installed model, which is the shipped one.
+        let config = file("etc/pd/presenced/presenced.toml")
+        #expect(config.contains("model = \"/opt/pd/share/presenced/default.model\""), "\(config)")
+        let model = try Data(contentsOf: stage.appendingPathComponent("opt/pd/share/presenced/default.model"))
+        #expect(model == (try Data(contentsOf: TestSupport.repoRoot.appendingPathComponent("models/default.model"))))
+        // Once the model is where the configuration says, it passes check-config.
+        let checkable = config.replacingOccurrences(of: "/opt/pd/share", with: stage.appendingPathComponent("opt/pd/share").path)
+        let checkPath = root.appendingPathComponent("check.toml").path
+        try checkable.write(toFile: checkPath, atomically: true, encoding: .utf8)
+        let check = try TestSupport.presenced("check-config", checkPath)
+        #expect(check.status == 0, "\(check.stderr)")
+
+        // Installing again over an edited configuration keeps it and puts the new default beside it.
+        try (config + "\n# edited\n").write(to: stage.appendingPathComponent("etc/pd/presenced/presenced.toml"), atomically: true, encoding: .utf8)
+        let second = try TestSupport.run(script, [TestSupport.binary, man.path], environment: env)
+        #expect(second.status == 0 && second.stderr.contains("kept your"), "\(second.stderr)")
+        #expect(file("etc/pd/presenced/presenced.toml").hasSuffix("# edited\n"))
+        #expect(file("etc/pd/presenced/presenced.toml.new") == config)
+
+        let relative = try TestSupport.run(script, [TestSupport.binary, man.path], environment: ["PREFIX": "usr"])
+        #expect(relative.status == 64, "\(relative.stderr)")
     }
 }

@@ -5,21 +5,21 @@
 set -uo pipefail
 exec >/opt/out/log 2>&1
 export SYSTEMD_PAGER= PAGER=cat
-failures=0
+failures=0 skips=0
 ok()      { echo "ok - $*"; }
 not_ok()  { echo "not ok - $*"; failures=$((failures + 1)); }
+skip()    { echo "skip - $*"; skips=$((skips + 1)); }
 check()   { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 # wait_for SECONDS COMMAND...: polls every 0.2 s.
 wait_for() { local end=$((SECONDS + $1)); shift; until "$@"; do ((SECONDS < end)) || return 1; sleep 0.2; done; }
 prop()    { systemctl show -P "$2" "$1"; }
 active()  { [[ $(systemctl is-active "$1") == active ]]; }
-inactive() { [[ $(systemctl is-active "$1") != active && $(systemctl is-active "$1") != activating ]]; }
 finish() {
   if ((failures > 0)); then
     echo "--- journal of presenced"; journalctl --no-pager -u presenced.service -u presenced.socket | tail -80
     echo "FAIL ($failures)" > /opt/out/result
   else
-    echo PASS > /opt/out/result
+    if ((skips > 0)); then echo "PASS ($skips skipped: see skip lines)"; else echo PASS; fi > /opt/out/result
   fi
   exit 0
 }
@@ -89,8 +89,21 @@ mqtt_to() { cp /tmp/demo.toml /etc/presenced/presenced.toml; printf '[mqtt]\nbro
 mqtt_error() { journalctl -u presenced.service -o cat | grep "mqtt connection failed broker=$1" | tail -1; }
 mqtt_to 127.0.0.1
 check "to 127.0.0.1 the connection is refused by the (absent) broker" wait_for 10 bash -c "journalctl -u presenced.service -o cat | grep 'mqtt connection failed broker=127.0.0.1' | grep -qi refused"
+# Whether this systemd can attach its BPF firewall at all (it needs the unified cgroup hierarchy; a
+# container on a cgroup-v1 host gets none): a unit that denies everything tries /metrics.
+cat > /run/systemd/system/firewall-probe.service <<'UNIT'
+[Service]
+Type=oneshot
+IPAddressDeny=any
+ExecStart=/bin/bash -c 'exec 3<>/dev/tcp/127.0.0.1/9468'
+UNIT
+systemctl daemon-reload
 mqtt_to 10.42.0.1
-check "to 10.42.0.1 the firewall refuses it first" wait_for 10 bash -c "journalctl -u presenced.service -o cat | grep 'mqtt connection failed broker=10.42.0.1' | grep -qi 'not permitted'"
+if systemctl start firewall-probe.service 2>/dev/null; then
+  skip "to 10.42.0.1 the firewall refuses it first: this systemd enforces no IPAddressDeny= here (a probe unit with IPAddressDeny=any reached 127.0.0.1)"
+else
+  check "to 10.42.0.1 the firewall refuses it first" wait_for 10 bash -c "journalctl -u presenced.service -o cat | grep 'mqtt connection failed broker=10.42.0.1' | grep -qi 'not permitted'"
+fi
 echo "  $(mqtt_error 127.0.0.1)"
 echo "  $(mqtt_error 10.42.0.1)"
 cp /tmp/demo.toml /etc/presenced/presenced.toml

@@ -108,13 +108,14 @@ public final class PipelineService: Service, Sendable {
             // Every tick, so that a new client's hello carries the latest confidence.
             let lines = hub.publish(events, state: state)
             flightRecorder?.add(events: events, lines: lines)
-            if !events.isEmpty {
+            let firstTick = ticksBefore == 0 && ticks > 0
+            if !events.isEmpty || firstTick {
                 for e in events { log(e) }
                 events.removeAll(keepingCapacity: true)
-                SystemdNotifier.status(Self.statusText(state, source: source.summary))
+                let status = Self.statusText(state, source: source.summary)
+                if firstTick { SystemdNotifier.ready(status: status) } else { SystemdNotifier.status(status) }
             }
-            if ticksBefore == 0, ticks > 0 {
-                SystemdNotifier.ready(status: "running; \(source.summary)")
+            if firstTick {
                 logger.info("pipeline running", metadata: ["sensors": "\(source.sensors.sorted().map(\.rawValue))", "source": "\(source.summary)"])
             }
         }
