@@ -61,6 +61,24 @@ touch /root/.marker
 check "/root is hidden (ProtectHome)" bash -c "! nsenter -t $pid -m -- test -e /root/.marker"
 check "/var/lib/presenced is writable (StateDirectory)" nsenter -t $pid -m -- touch /var/lib/presenced/.probe
 
+# DevicePolicy=closed: a command in the service's own sandbox (ExecStartPre) opens /dev/net/tun (0666, not
+# in DeviceAllow=). Whether this systemd can enforce device policies at all is probed first.
+printf '[Service]\nType=oneshot\nDevicePolicy=closed\nExecStart=/bin/sh -c "exec 3</dev/net/tun"\n' > /run/systemd/system/device-probe.service
+systemctl daemon-reload
+if [[ ! -e /dev/net/tun ]]; then
+  skip "DevicePolicy=closed: no /dev/net/tun in this container to try"
+elif systemctl start device-probe.service 2>/dev/null; then
+  skip "DevicePolicy=closed: this systemd enforces no device policy here (a probe unit opened /dev/net/tun)"
+else
+  mkdir -p /etc/systemd/system/presenced.service.d
+  printf '[Service]\nExecStartPre=-/bin/sh -c "exec 3</dev/net/tun && echo device-probe: opened || echo device-probe: refused"\n' \
+    > /etc/systemd/system/presenced.service.d/test-devices.conf
+  systemctl daemon-reload; systemctl restart presenced.service
+  check "DevicePolicy=closed: the service cannot open /dev/net/tun" \
+    bash -c 'journalctl -u presenced.service -o cat | grep -q "device-probe: refused"'
+  rm /etc/systemd/system/presenced.service.d/test-devices.conf; systemctl daemon-reload
+fi
+
 echo "# the demo configuration: events from the socket"
 sed -e 's|"../Recordings/demo.mcap"|"/opt/demo.mcap"|' \
     -e 's|"../models/default.model"|"/usr/share/presenced/default.model"|' \

@@ -27,6 +27,8 @@ if [[ ! -x "$rootfs/usr/lib/systemd/systemd" ]]; then
   debootstrap --variant=minbase --include="$include" bookworm "$rootfs.tmp" "${mirror:-http://deb.debian.org/debian}" \
     > "$cache/debootstrap.log" 2>&1 || { tail -20 "$cache/debootstrap.log" >&2; exit 1; }
   mv "$rootfs.tmp" "$rootfs"
+  # Roots made for other package dependencies are stale now (about 250 MB each).
+  find "$cache" -maxdepth 1 -name 'rootfs-*' ! -name "$(basename "$rootfs")" -exec rm -rf {} +
 fi
 
 stage=$(mktemp -d)
