@@ -77,10 +77,11 @@ vad-compare: build venv
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt
 	$(PY) scripts/peers/vad_vs_webrtcvad.py
 
-## fuzz: libFuzzer on the MCAP reader for FUZZ_TIME seconds; new coverage is merged into Fuzz/corpus/
+## fuzz: libFuzzer on each parser (FUZZ_TARGETS) for FUZZ_TIME seconds each; new coverage is merged into Fuzz/corpus/
 FUZZ_TIME ?= 600
+FUZZ_TARGETS ?= mcap-reader ld2410 ld2450 config client-input mqtt-decoder
 fuzz: deps
-	scripts/fuzz.sh mcap-reader $(FUZZ_TIME)
+	for t in $(FUZZ_TARGETS); do scripts/fuzz.sh $$t $(FUZZ_TIME) || exit 1; done
 
 ## test-systemd: the Debian package under a real systemd in a systemd-nspawn container: install, READY, events
 ## with the demo config, watchdog restart, socket activation, clean stop, upgrade, purge (about a minute after the

@@ -81,7 +81,9 @@ let package = Package(
         ),
 
         // Fuzz targets: libFuzzer entry with `make fuzz` (-DFUZZING), a corpus replayer otherwise (Fuzz/README.md).
-        .executableTarget(name: "presenced-fuzz", dependencies: ["PresenceRecording"], path: "Fuzz/Sources"),
+        .executableTarget(name: "presenced-fuzz", dependencies: [
+            "PresenceRecording", "PresenceRadar", "PresenceService", .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Fuzz/Sources"),
 
         // Shared by the test targets: the binary, processes, the regression corpus.
         .target(name: "PresenceTestSupport", dependencies: ["PresenceRadar", "CShims"], path: "Tests/PresenceTestSupport"),

@@ -3,8 +3,10 @@ import Testing
 @testable import PresenceService
 
 /// The pause between MQTT connection attempts: it lasts, every time; a wake ends it; a wake that
-/// comes while nobody sleeps ends the next one.
-struct InterruptibleSleepTests {
+/// comes while nobody sleeps ends the next one. Sleeps that only a wake can end are an hour long: that
+/// they return at all is the check (the time limit catches one that does not), since the whole suite
+/// shares two threads and a timely resumption cannot be promised while other tests block them.
+@Suite(.timeLimit(.minutes(5))) struct InterruptibleSleepTests {
     private func seconds(_ body: () async -> Void) async -> Double {
         let start = ContinuousClock.now
         await body()
@@ -22,12 +24,11 @@ struct InterruptibleSleepTests {
 
     @Test func aWakeEndsASleepEarly() async {
         let sleep = InterruptibleSleep()
-        Task {
-            try? await Task.sleep(for: .milliseconds(100))
+        Thread.detachNewThread {
+            usleep(100_000)
             sleep.wake()
         }
-        let took = await seconds { await sleep.sleep(nil) }
-        #expect(took < 5, "\(took)")
+        await sleep.sleep(nil)
         // And the next sleep is a whole one again.
         let next = await seconds { await sleep.sleep(.milliseconds(200)) }
         #expect(next >= 0.19, "\(next)")
@@ -36,7 +37,7 @@ struct InterruptibleSleepTests {
     @Test func aWakeWhileNobodySleepsEndsTheNextSleepOnlyUnlessForgotten() async {
         let sleep = InterruptibleSleep()
         sleep.wake()
-        #expect(await seconds { await sleep.sleep(.seconds(10)) } < 1)
+        await sleep.sleep(.seconds(3600))
         #expect(await seconds { await sleep.sleep(.milliseconds(200)) } >= 0.19)
         sleep.wake()
         sleep.forgetWake()
@@ -48,7 +49,6 @@ struct InterruptibleSleepTests {
         let task = Task { await sleep.sleep(nil) }
         try? await Task.sleep(for: .milliseconds(100))
         task.cancel()
-        let took = await seconds { await task.value }
-        #expect(took < 5, "\(took)")
+        await task.value
     }
 }

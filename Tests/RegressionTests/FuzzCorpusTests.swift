@@ -21,7 +21,9 @@ import Testing
         #expect(r.stdoutText.contains("\(inputs) inputs, no crash"), "\(r.stdoutText)")
     }
 
-    @Test func thereIsACorpusForTheRecordingReader() {
-        #expect(Self.targets.contains("mcap-reader"))
+    @Test func everyParserHasACorpus() {
+        for target in ["mcap-reader", "ld2410", "ld2450", "config", "client-input", "mqtt-decoder"] {
+            #expect(Self.targets.contains(target), "no Fuzz/corpus/\(target)")
+        }
     }
 }

@@ -2,14 +2,14 @@ import NIOCore
 
 /// The MQTT 3.1.1 control packets presenced sends and receives (OASIS MQTT 3.1.1, §2-3). Only what a
 /// publisher with one subscription needs: it never receives QoS 2 and never subscribes with it.
-enum MQTTPacket: Equatable, Sendable {
-    struct Will: Equatable, Sendable {
+package enum MQTTPacket: Equatable, Sendable {
+    package struct Will: Equatable, Sendable {
         var topic: String
         var payload: String
         var retain: Bool
     }
 
-    struct Connect: Equatable, Sendable {
+    package struct Connect: Equatable, Sendable {
         var clientID: String
         /// Seconds; the broker drops a client silent for 1.5 times this.
         var keepAlive: UInt16
@@ -18,7 +18,7 @@ enum MQTTPacket: Equatable, Sendable {
         var password: String?
     }
 
-    struct Publish: Equatable, Sendable {
+    package struct Publish: Equatable, Sendable {
         var topic: String
         var payload: ByteBuffer
         var qos: UInt8 = 0
@@ -53,8 +53,8 @@ enum MQTTPacket: Equatable, Sendable {
 }
 
 /// A broker sent something that is not MQTT 3.1.1 as a client expects it; the connection is closed.
-struct MQTTProtocolError: Error, CustomStringConvertible {
-    var description: String
+package struct MQTTProtocolError: Error, CustomStringConvertible {
+    package var description: String
 }
 
 extension MQTTPacket {
@@ -76,7 +76,7 @@ extension MQTTPacket {
         }
     }
 
-    func encode(into out: inout ByteBuffer) {
+    package func encode(into out: inout ByteBuffer) {
         var body = ByteBufferAllocator().buffer(capacity: 64)
         switch self {
         case .connect(let c):
@@ -128,7 +128,7 @@ extension MQTTPacket {
     }
 
     /// One packet from the front of `buffer`, or nil (buffer untouched) when it is not all there yet.
-    static func decode(from buffer: inout ByteBuffer) throws(MQTTProtocolError) -> MQTTPacket? {
+    package static func decode(from buffer: inout ByteBuffer) throws(MQTTProtocolError) -> MQTTPacket? {
         var peek = buffer
         guard let first: UInt8 = peek.readInteger() else { return nil }
         var length = 0, shift = 0

@@ -87,22 +87,14 @@ public final class EventSocketServer: Service, Sendable {
     }
 }
 
-/// One socket client: subscribes on connect, unsubscribes on close, and drops input within bounds.
+/// One socket client: subscribes on connect, unsubscribes on close, and drops input within
+/// `ClientInputBounds`.
 /// Lives on its channel's event loop only, so its state needs no lock.
 final class SubscriberHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    /// Clients have nothing to say yet; bound what they may send without a newline,
-    static let maxLineLength = 4096
-    /// and how fast: a token bucket of `burst` bytes refilled at `bytesPerSecond`.
-    static let bytesPerSecond = 4096
-    static let burst = 16 * 1024
-
     let hub: EventHub
-    /// Bytes received since the client's last newline.
-    private var pendingLine = 0
-    private var tokens = Double(SubscriberHandler.burst)
-    private var lastRefill = NIODeadline.now()
+    private var input = ClientInputBounds(now: Int64(NIODeadline.now().uptimeNanoseconds))
 
     init(hub: EventHub) { self.hub = hub }
 
@@ -118,17 +110,9 @@ final class SubscriberHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        let view = buffer.readableBytesView
-        if let lastNewline = view.lastIndex(of: UInt8(ascii: "\n")) {
-            pendingLine = view.endIndex - lastNewline - 1
-        } else {
-            pendingLine += view.count
+        if !input.accept(buffer.readableBytesView, now: Int64(NIODeadline.now().uptimeNanoseconds)) {
+            context.close(promise: nil)
         }
-        let now = NIODeadline.now()
-        tokens = min(Double(Self.burst), tokens + Double((now - lastRefill).nanoseconds) / 1e9 * Double(Self.bytesPerSecond))
-        lastRefill = now
-        tokens -= Double(view.count)
-        if pendingLine > Self.maxLineLength || tokens < 0 { context.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
