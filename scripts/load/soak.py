@@ -29,30 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def histogram(port):
-    """(upper bound, cumulative count) of presence_tick_duration_seconds."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    return sorted((float("inf") if le == "+Inf" else float(le), float(n))
-                  for le, n in re.findall(r'presence_tick_duration_seconds_bucket\{le="([^"]+)"\} (\S+)', text))
-
-
-def p99_between(before, after):
-    """p99 (a bucket's upper bound) of the ticks between two histogram snapshots."""
-    counts = [(le, n - dict(before).get(le, 0)) for le, n in after]
-    total = counts[-1][1] if counts else 0
-    for le, n in counts:
-        if total and n >= 0.99 * total:
-            return le, int(total)
-    return None, 0
+from daemon_metrics import free_port, tick_histogram, tick_p99
 
 
 def proc(pid):
@@ -170,11 +148,11 @@ def main():
             if daemon.poll() is not None:
                 sys.exit(f"soak: the daemon died (exit {daemon.returncode}); see {work}/daemon.log")
             if now >= next_sample:
-                samples.append((now - start, proc(daemon.pid), histogram(port)))
+                samples.append((now - start, proc(daemon.pid), tick_histogram(port)))
                 next_sample += 5
             clients.churn()
             clients.read(1)
-        samples.append((time.monotonic() - start, proc(daemon.pid), histogram(port)))
+        samples.append((time.monotonic() - start, proc(daemon.pid), tick_histogram(port)))
         clients.close_all()
         time.sleep(2)
         alone_again = proc(daemon.pid)  # every client gone
@@ -193,7 +171,7 @@ def main():
         lo, hi = duration * q / 4, duration * (q + 1) / 4
         window = [s for s in samples if lo <= s[0] <= hi + 5]
         if len(window) >= 2:
-            quarters.append(p99_between(window[0][2], window[-1][2]))
+            quarters.append(tick_p99(window[-1][2], window[0][2]))
     print(f"soak: {args.minutes:g} min at {args.speed:g}x ({args.minutes * args.speed / 60:.1f} h of recording), "
           f"{args.clients} clients, {clients.connects} connections, {clients.hellos} hellos, {clients.failures} failures")
     print(f"  RSS after the {warmup / 60:.1f} min warm-up {after_warmup[1]['rss_kb'] / 1024:.1f} MB, at the end "

@@ -20,7 +20,6 @@ p99 is 10 ms or more.
 import argparse
 import json
 import os
-import re
 import resource
 import select
 import shutil
@@ -30,26 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tick_p99(port):
-    """p99 of presence_tick_duration_seconds from the histogram's buckets (upper bound of the bucket)."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    buckets = [(float("inf") if m[0] == "+Inf" else float(m[0]), float(m[1]))
-               for m in re.findall(r'presence_tick_duration_seconds_bucket\{le="([^"]+)"\} (\S+)', text)]
-    buckets.sort()
-    total = buckets[-1][1] if buckets else 0
-    for le, count in buckets:
-        if total and count >= 0.99 * total:
-            return le, int(total)
-    return None, int(total)
+from daemon_metrics import free_port, tick_histogram, tick_p99
 
 
 def percentile(sorted_values, q):
@@ -137,14 +118,14 @@ def main():
                 break
             time.sleep(0.05)
         time.sleep(2)  # the first ticks
-        quiet_p99, quiet_ticks = tick_p99(port)
+        quiet_p99, quiet_ticks = tick_p99(tick_histogram(port))
         connect_start = time.monotonic()
         socks = connect_all(sock, args.clients)
         connected = time.monotonic() - connect_start
         received = read_for(socks, args.seconds)
         for s in socks:
             s.close()
-        loaded_p99, loaded_ticks = tick_p99(port)
+        loaded_p99, loaded_ticks = tick_p99(tick_histogram(port))
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=10)
