@@ -23,14 +23,15 @@ import os
 import random
 import re
 import select
+import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-from daemon_metrics import free_port, tick_histogram, tick_p99
+import load_daemon
+from load_daemon import tick_histogram, tick_p99
 
 
 def proc(pid):
@@ -119,24 +120,9 @@ def main():
 
     work = args.keep or tempfile.mkdtemp(prefix="presenced-soak-")
     os.makedirs(work, exist_ok=True)
-    # People come and go and sensors drop out and return: occupancy and sensor events all along.
-    subprocess.run([args.presenced, "simulate", "--scene", "dropouts", "--duration", "90s", "--seed", "5",
-                    "--out", os.path.join(work, "dropouts.mcap")], check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    sock = os.path.join(work, "events.sock")
-    config = os.path.join(work, "soak.toml")
-    with open(config, "w") as f:
-        f.write(f'[replay]\nfile = "dropouts.mcap"\nloop = true\nspeed = {args.speed}\n'
-                f'[fusion]\nhold = "5s"\n'
-                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
-    log = open(os.path.join(work, "daemon.log"), "w")
-    daemon = subprocess.Popen([args.presenced, "run", "--config", config], stderr=log)
+    daemon, sock, port = load_daemon.start(args.presenced, work, speed=args.speed, fusion='hold = "5s"\n')
     samples = []
     try:
-        for _ in range(200):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         time.sleep(2)
         alone = proc(daemon.pid)  # before any client
         clients = Clients(sock, args.clients)
@@ -192,7 +178,9 @@ def main():
     if clients.failures:
         failed.append(f"{clients.failures} clients got no hello")
     if failed:
-        sys.exit("soak: FAIL: " + "; ".join(failed))
+        sys.exit(f"soak: FAIL: {'; '.join(failed)} (the daemon's files: {work})")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     print("soak: ok")
 
 

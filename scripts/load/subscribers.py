@@ -25,12 +25,12 @@ import select
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-from daemon_metrics import free_port, tick_histogram, tick_p99
+import load_daemon
+from load_daemon import tick_histogram, tick_p99
 
 
 def percentile(sorted_values, q):
@@ -101,22 +101,8 @@ def main():
 
     work = args.keep or tempfile.mkdtemp(prefix="presenced-load-")
     os.makedirs(work, exist_ok=True)
-    scene = os.path.join(work, "scene.mcap")
-    subprocess.run([args.presenced, "simulate", "--scene", "dropouts", "--duration", "90s", "--seed", "5",
-                    "--out", scene], check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    sock = os.path.join(work, "events.sock")
-    config = os.path.join(work, "load.toml")
-    with open(config, "w") as f:
-        f.write(f'[replay]\nfile = "scene.mcap"\nloop = true\nspeed = 20\n'
-                f'[fusion]\nhold = "1s"\non_latency = "100ms"\n'
-                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
-    daemon = subprocess.Popen([args.presenced, "run", "--config", config], stderr=open(os.path.join(work, "daemon.log"), "w"))
+    daemon, sock, port = load_daemon.start(args.presenced, work, speed=20, fusion='hold = "1s"\non_latency = "100ms"\n')
     try:
-        for _ in range(200):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         time.sleep(2)  # the first ticks
         quiet_p99, quiet_ticks = tick_p99(tick_histogram(port))
         connect_start = time.monotonic()
