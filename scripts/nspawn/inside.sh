@@ -31,7 +31,7 @@ v2=$(ls /opt/presenced/presenced_*+nspawn2_*.deb)
 echo "# install"
 t0=$SECONDS
 check "dpkg -i installs the package" dpkg -i "$v1"
-check "the presenced user exists, in video, audio and dialout via the unit" id presenced
+check "the presenced user exists (sysusers)" id presenced
 check "/var/lib/presenced/clips made by tmpfiles" test -d /var/lib/presenced/clips
 check "the socket unit is enabled and listening" active presenced.socket
 # The default configuration: camera, microphone and radar that this container does not have.
@@ -51,6 +51,9 @@ journalctl -u presenced.service SENSOR=radar -o verbose --no-pager | grep -E '^\
 echo "# sandbox"
 pid=$(prop presenced.service MainPID)
 check "runs as the presenced user" bash -c "[[ \$(stat -c %U /proc/$pid) == presenced ]]"
+in_groups() { local groups; groups=" $(awk '/^Groups:/ { $1 = ""; print }' /proc/$pid/status) "
+  for g in video audio dialout; do [[ $groups == *" $(getent group $g | cut -d: -f3) "* ]] || return 1; done; }
+check "in the groups video, audio and dialout (SupplementaryGroups)" in_groups
 check "no capabilities" grep -q '^CapEff:\s*0000000000000000$' /proc/$pid/status
 check "no new privileges" grep -q '^NoNewPrivs:\s*1$' /proc/$pid/status
 check "a seccomp filter (SystemCallFilter)" grep -q '^Seccomp:\s*2$' /proc/$pid/status
@@ -91,7 +94,7 @@ check "STATUS= names the replay" bash -c '[[ $(systemctl show -P StatusText pres
 timeout 40 presenced watch --lines --socket /run/presenced/events.sock > /opt/out/events.txt 2>&1 &
 watcher=$!
 check "a client sees the hello and the room become occupied (a person walks in at 8 s)" \
-  wait_for 40 grep -q 'room OCCUPIED' /opt/out/events.txt
+  wait_for 40 bash -c "grep -q 'connected to presenced' /opt/out/events.txt && grep -q 'room OCCUPIED' /opt/out/events.txt"
 kill $watcher 2>/dev/null; wait $watcher 2>/dev/null
 sed 's/^/  /' /opt/out/events.txt | head -5
 check "/metrics answers on loopback" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9468; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; grep -q "^presence_occupied" <&3'
