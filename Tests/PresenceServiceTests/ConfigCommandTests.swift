@@ -77,4 +77,24 @@ import Testing
         let cwd = FileManager.default.currentDirectoryPath
         #expect(c.socket.path == ((cwd as NSString).appendingPathComponent("run/events.sock") as NSString).standardizingPath)
     }
+
+    /// toml++ aborts the process on a table header that does not start with a key (found by the config
+    /// fuzzer): such files must be configuration errors like any other, and valid files that merely look
+    /// like it (inside strings, comments, arrays) must still load.
+    @Test(arguments: ["[)mqtt]\n", "[ ~]\n", "[[)x]]\n", "[\nx]\n", "[fusion]\nhold = \"1m\"\n  [\t@x]\n"])
+    func aTableHeaderWithoutAKeyIsAnErrorNotAnAbort(toml: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("header.toml").path
+        try toml.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try TestSupport.presenced("check-config", file)
+        #expect(r.status == 78, "\(r.stderr)")
+        #expect(r.stderr.contains("a table header must start with a key"), "\(r.stderr)")
+    }
+
+    @Test func bracketsInsideValuesAreNotHeaders() throws {
+        #expect(TableHeaderCheck.firstBadHeader(in: "a = \"\"\"\n[)not a header\n\"\"\"\nb = '''\n[ ~\n'''\n") == nil)
+        #expect(TableHeaderCheck.firstBadHeader(in: "x = [\n  [ { a = 1 } ],\n  [ 2 ],\n]\n[fusion] # [)\n") == nil)
+        #expect(TableHeaderCheck.firstBadHeader(in: "# [)x]\ns = \"[)\" # [\n[\"a b\"]\n[[ x ]]\n") == nil)
+        #expect(TableHeaderCheck.firstBadHeader(in: "[a]\nx = 1\n\n  [)b]\n")?.line == 4)
+    }
 }

@@ -16,6 +16,9 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> PresenceConfig {
+        if let bad = TableHeaderCheck.firstBadHeader(in: text) {
+            throw ConfigError(file: path, key: "", message: "invalid TOML at line \(bad.line): a table header must start with a key, saw '\(bad.found)'")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
