@@ -45,12 +45,17 @@ public enum TestSupport {
         p.standardError = err
         try p.run()
         // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+        // The semaphore orders the reader's write before our read (polling Thread.isFinished does not,
+        // as ThreadSanitizer points out).
         nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
+        let errRead = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errRead.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while errReader.isExecuting || !errReader.isFinished { usleep(1000) }
+        errRead.wait()
         return Result(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
