@@ -85,6 +85,11 @@ public struct OccupancyState: Sendable, Equatable {
         self.sensors = sensors
     }
 
+    /// Where the pipeline starts: vacant, every expected sensor `ok` until it says otherwise.
+    public init(expecting sensors: some Sequence<SensorKind>) {
+        self.init(sensors: Dictionary(uniqueKeysWithValues: sensors.map { ($0, .ok) }))
+    }
+
     public func json() -> String {
         var w = JSONObjectWriter()
         w.raw("occupied", occupied ? "true" : "false")

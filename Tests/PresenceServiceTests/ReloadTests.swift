@@ -30,7 +30,8 @@ import Testing
         kill(daemon.process.processIdentifier, SIGHUP)
         #expect(daemon.waitForLog("configuration reloaded"), "\(daemon.log)")
         #expect(daemon.log.contains("changed=fusion, metrics"), "\(daemon.log)")
-        #expect(daemon.log.contains("apply at the next start") && daemon.log.contains("sections=socket"), "\(daemon.log)")
+        // Logged just after "reloaded": wait for it too.
+        #expect(daemon.waitForLog("apply at the next start") && daemon.log.contains("sections=socket"), "\(daemon.log)")
 
         var health: String?
         for _ in 0..<50 where health == nil {

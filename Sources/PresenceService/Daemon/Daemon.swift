@@ -11,14 +11,16 @@ public enum Daemon {
     public static func run(config: PresenceConfig, logger: Logger) async throws {
         let classifier = try config.classifier()
         let metrics = PresenceMetrics(version: version, model: config.modelName)
-        let hub = EventHub(initial: OccupancyState(), version: version, metrics: metrics)
+        // Fail at start (a replay file's own error: 66 missing, 65 corrupt), not later on the pipeline thread.
+        let sensors = try config.checkSource()
+        // A client that connects before the pipeline's first tick gets the sensors in its hello too, with the
+        // status the pipeline starts them in.
+        let hub = EventHub(initial: OccupancyState(expecting: sensors), version: version, metrics: metrics)
         let health = DaemonHealth()
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
                                        hub: hub, eventLoops: eventLoops, logger: logger)
-        // Fail at start (a replay file's own error: 66 missing, 65 corrupt), not later on the pipeline thread.
-        try config.checkSource()
         let running = RunningConfig(config: config, classifier: classifier)
         let rec = config.recording
         let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(

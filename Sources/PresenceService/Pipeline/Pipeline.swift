@@ -63,7 +63,7 @@ public final class Pipeline {
         self.classifier = classifier
         tracker = Tracker(parameters: options.tracker)
         expectedInOrder = options.expectedSensors.sorted()
-        status = Dictionary(uniqueKeysWithValues: options.expectedSensors.map { ($0, .ok) })
+        status = OccupancyState(expecting: options.expectedSensors).sensors
     }
 
     /// A reloaded `[fusion]`: the new model and tracker parameters apply from the next tick; the tracker
