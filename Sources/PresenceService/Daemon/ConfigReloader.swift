@@ -39,8 +39,7 @@ public final class ConfigReloader: Service, Sendable {
         let classifier: any OccupancyClassifier
         do throws(any Error) {
             new = try ConfigLoader.load(path: path)
-            classifier = try new.classifier()
-            try new.checkSource()
+            classifier = try new.prepareToRun().classifier
         } catch {
             logger.error("configuration not reloaded; the running one stays", metadata: ["error": "\(error)"])
             return false

@@ -9,10 +9,10 @@ public enum Daemon {
     public static let version = "0.1.0"
 
     public static func run(config: PresenceConfig, logger: Logger) async throws {
-        let classifier = try config.classifier()
+        // Fail at start (a model that does not open; a replay file's own error: 66 missing, 65 corrupt),
+        // not later on the pipeline thread.
+        let (classifier, sensors) = try config.prepareToRun()
         let metrics = PresenceMetrics(version: version, model: config.modelName)
-        // Fail at start (a replay file's own error: 66 missing, 65 corrupt), not later on the pipeline thread.
-        let sensors = try config.checkSource()
         // A client that connects before the pipeline's first tick gets the sensors in its hello too, with the
         // status the pipeline starts them in.
         let hub = EventHub(initial: OccupancyState(expecting: sensors), version: version, metrics: metrics)

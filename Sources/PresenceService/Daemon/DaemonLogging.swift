@@ -12,7 +12,7 @@ public enum DaemonLogging {
         setLevel(name)
         let journal = JournalLogHandler.stderrIsJournal(environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
-            SharedLevelHandler(inner: journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label))
+            SharedLevelHandler(inner: journal ? JournalLogHandler() : StreamLogHandler.standardError(label: label))
         }
         return Logger(label: "presenced")
     }

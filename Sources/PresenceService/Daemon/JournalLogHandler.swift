@@ -7,7 +7,6 @@ import Logging
 /// `journalctl -p warning`. Used only when stderr *is* the journal (JOURNAL_STREAM names stderr's
 /// device and inode, as systemd.exec(5) describes); a redirected stderr keeps plain lines.
 struct JournalLogHandler: LogHandler {
-    let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 

@@ -1,3 +1,4 @@
+import PresenceCore
 import PresenceFusion
 import Synchronization
 
@@ -38,5 +39,15 @@ public final class RunningConfig: Sendable {
         let (stream, continuation) = AsyncStream<PresenceConfig>.makeStream(bufferingPolicy: .bufferingNewest(1))
         listeners.withLock { $0.append(continuation) }
         return stream
+    }
+}
+
+extension PresenceConfig {
+    /// What must hold before this configuration runs, at start and on a reload alike: its model opens and
+    /// its source can work (`checkSource`). Returns what that built: the classifier, and the sensors the
+    /// source will deliver.
+    func prepareToRun() throws -> (classifier: any OccupancyClassifier, sensors: Set<SensorKind>) {
+        let classifier = try classifier()
+        return (classifier, try checkSource())
     }
 }

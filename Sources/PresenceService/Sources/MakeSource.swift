@@ -13,7 +13,6 @@ extension PresenceConfig {
     /// missing (66) or corrupt (65), or no source configured (78). Devices that are missing are not
     /// an error: their capture threads retry until they appear. Returns the sensors the source will
     /// deliver (the pipeline expects exactly these).
-    @discardableResult
     func checkSource() throws -> Set<SensorKind> {
         if let r = replay {
             return try ReplaySource(path: r.file, loop: r.loop, speed: r.speed, configured: configuredSensors).sensors

@@ -27,8 +27,11 @@ public enum WatchFormatter {
 
     static func fmt(_ v: Any?) -> String {
         guard let d = (v as? NSNumber)?.doubleValue else { return "?" }
-        return String(format: "%.2f", d)
+        return score(d)
     }
+
+    /// A confidence or a sensor's score, as `watch` shows them everywhere: two decimals.
+    static func score(_ d: Double) -> String { String(format: "%.2f", d) }
 
     /// `2026-11-23T06:00:00.123Z` → `06:00:00.123` (UTC, as sent).
     static func clock(_ v: Any?) -> String {

@@ -85,8 +85,8 @@ public struct WatchScreen: Sendable {
         var sinceText = since.map { "since \(Self.shortTime($0))" } ?? ""
         if let seen = sinceSeen { sinceText += " (\(Self.duration(now.timeIntervalSince(seen))) ago)" }
         out.append("  room        \(room)  \(sinceText)")
-        let conf = confidence.map { String(format: "%.2f", $0) } ?? "?"
-        let src = sources.isEmpty ? "" : "   sources " + sources.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: "  ")
+        let conf = confidence.map(WatchFormatter.score) ?? "?"
+        let src = sources.isEmpty ? "" : "   sources " + sources.map { "\($0.0) \(WatchFormatter.score($0.1))" }.joined(separator: "  ")
         out.append("  confidence  \(conf) \(confidenceWhen)\(src)")
         let sensorText = sensors.keys.sorted().map { name -> String in
             let s = sensors[name]!
