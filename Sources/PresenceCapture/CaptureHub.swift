@@ -1,4 +1,3 @@
-import Foundation
 import PresenceCore
 
 /// Where capture threads hand over to the pipeline thread (DESIGN.md §1, §8):
@@ -18,7 +17,7 @@ public final class CaptureHub: @unchecked Sendable {
 
     public let capacity: Int
     // Guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var rings: [SensorKind: [Sample]] = [:]
     private var reports: [Report] = []
     private var dropped: [SensorKind: Int] = [:]
@@ -55,7 +54,7 @@ public final class CaptureHub: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if reports.isEmpty, rings.values.allSatisfy(\.isEmpty) {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
+            condition.wait(untilMonotonic: MonotonicCondition.deadline(in: timeout))
         }
         taken.append(contentsOf: reports)
         reports.removeAll(keepingCapacity: true)

@@ -40,7 +40,7 @@ public final class CaptureWorker: @unchecked Sendable {
     private let backoff: Backoff
     private let threadName: String
     // Guarded by `condition`: stop requests and the thread's end.
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var stopping = false
     private var finished = false
     private var reconnectCount = 0
@@ -76,20 +76,20 @@ public final class CaptureWorker: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Asks the thread to end and waits until `deadline` for it; false when it is still running then.
+    /// Asks the thread to end and waits until `deadline` (CLOCK_MONOTONIC ns) for it; false when it is still running then.
     @discardableResult
-    public func stop(until deadline: Date) -> Bool {
+    public func stop(untilMonotonic deadline: Int64) -> Bool {
         requestStop()
         condition.lock()
         defer { condition.unlock() }
         while !finished {
-            guard condition.wait(until: deadline) else { return false }
+            guard condition.wait(untilMonotonic: deadline) else { return false }
         }
         return true
     }
 
     @discardableResult
-    public func stop(timeout: Double = 1) -> Bool { stop(until: Date(timeIntervalSinceNow: timeout)) }
+    public func stop(timeout: Double = 1) -> Bool { stop(untilMonotonic: MonotonicCondition.deadline(in: timeout)) }
 
     /// How often the device came back after being lost.
     public var reconnects: Int {
@@ -149,7 +149,7 @@ public final class CaptureWorker: @unchecked Sendable {
     private func sleep(seconds: Double) {
         condition.lock()
         defer { condition.unlock() }
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !stopping, condition.wait(until: deadline) {}
+        let deadline = MonotonicCondition.deadline(in: seconds)
+        while !stopping, condition.wait(untilMonotonic: deadline) {}
     }
 }

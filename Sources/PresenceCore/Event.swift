@@ -61,12 +61,15 @@ public struct SensorChange: Sendable, Equatable {
     public var sensor: SensorKind
     public var status: SensorStatus
     public var reason: String?
+    /// The status it changed from, when known (not on the socket: metrics count a reconnect only after `lost`).
+    public var previous: SensorStatus?
 
-    public init(t: Int64, sensor: SensorKind, status: SensorStatus, reason: String? = nil) {
+    public init(t: Int64, sensor: SensorKind, status: SensorStatus, reason: String? = nil, previous: SensorStatus? = nil) {
         self.t = t
         self.sensor = sensor
         self.status = status
         self.reason = reason
+        self.previous = previous
     }
 }
 

@@ -30,7 +30,11 @@ struct TimelineSVG {
         if !sensorEvents.isEmpty {
             rowLabel(&svg, "sensor problems", y: y + 9)
             for e in sensorEvents {
-                let colour = e.status == .ok ? "#16a34a" : "#dc2626"
+                let colour = switch e.status {
+                case .ok: "#16a34a"
+                case .degraded: "#d97706"
+                case .lost: "#dc2626"
+                }
                 let title = "\(seconds(e.t)): \(e.sensor.rawValue) \(e.status.rawValue)"
                 svg.polygon(points: [(x(e.t) - 5, y), (x(e.t) + 5, y), (x(e.t), y + 10)], fill: colour, title: title)
                 if e.status != .ok { svg.text(e.sensor.rawValue, x: x(e.t) + 6, y: y + 9, size: 10, fill: colour) }

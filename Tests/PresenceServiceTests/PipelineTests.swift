@@ -1,4 +1,5 @@
 import PresenceCore
+import PresenceRadar
 import PresenceRecording
 import Testing
 @testable import PresenceService
@@ -58,6 +59,62 @@ import Testing
         }
         #expect(pipeline.radarBadFrames > 0)
         #expect(!pipeline.state.occupied)
+        // Line noise that still lets frames through is a degraded radar, not a lost one.
+        let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.degraded] && sensor.first?.reason?.contains("corrupt frame") == true, "\(sensor)")
+    }
+
+    /// Frames that fail their checks make the radar `degraded` at the tick they are seen, with how many;
+    /// it is `ok` again after DataLossMonitor.recovery without one. Good frames all along: never lost.
+    @Test func radarGarbageDegradesItUntilTheDataIsCleanAgain() {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.radar]))
+        var events: [PresenceEvent] = []
+        func frame(_ ms: Int64, corrupt: Bool) {
+            var bytes = LD2410Encoder.report(LD2410Report(targetState: 0, movingDistanceCm: 0, movingEnergy: 0, stillDistanceCm: 0,
+                                                          stillEnergy: 0, detectionDistanceCm: 0))
+            if corrupt { bytes[bytes.count - 1] ^= 0xFF }  // a broken end marker: the frame is rejected
+            pipeline.ingest(Sample(t: Self.start + ms * Nanos.perMillisecond, payload: .serial(.init(model: .ld2410, device: "x", bytes: bytes))),
+                            events: &events)
+        }
+        for ms in stride(from: Int64(0), to: 3_000, by: 50) { frame(ms, corrupt: false) }
+        for ms in stride(from: Int64(3_000), to: 3_200, by: 50) { frame(ms, corrupt: true) }  // four bad frames
+        for ms in stride(from: Int64(3_200), to: 12_000, by: 50) { frame(ms, corrupt: false) }
+        let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.degraded, .ok], "\(sensor)")
+        #expect(pipeline.radarBadFrames == 4)
+        if sensor.count == 2 {
+            #expect(sensor[0].reason?.hasSuffix("corrupt frames") == true && sensor[0].previous == .ok)
+            #expect(sensor[0].t > Self.start + 3_000 * Nanos.perMillisecond && sensor[0].t <= Self.start + 3_300 * Nanos.perMillisecond)
+            // Back once a whole recovery window passed after the tick that saw the last bad frame.
+            #expect(sensor[1].t - sensor[0].t >= DataLossMonitor.recovery && sensor[1].t - sensor[0].t <= DataLossMonitor.recovery + 300 * Nanos.perMillisecond)
+            #expect(sensor[1].reason == "no data lost for 5s" && sensor[1].previous == .degraded)
+        }
+    }
+
+    /// Losses the source reports (an ALSA overrun) degrade the sensor; silence then makes it lost, which wins;
+    /// after its return it is ok (and what it lost while lost is not held against it).
+    @Test func anOverrunDegradesTheMicrophoneAndLostWinsOverDegraded() {
+        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.audio]))
+        var events: [PresenceEvent] = []
+        func audio(from: Int64, to: Int64) {
+            for ms in stride(from: from, to: to, by: 20) {
+                pipeline.ingest(Sample(t: Self.start + ms * Nanos.perMillisecond,
+                                       payload: .audio(AudioChunk(sampleRate: 16000, samples: [Int16](repeating: 0, count: 320)))), events: &events)
+            }
+        }
+        audio(from: 0, to: 1_000)
+        pipeline.dataLost(.audio, .overrun, count: 1)
+        audio(from: 1_000, to: 2_000)
+        #expect(pipeline.state.sensors[.audio] == .degraded)
+        // Silent from 2 s: lost at 4 s, while still inside the overrun's recovery window.
+        pipeline.dataLost(.audio, .overrun, count: 3)
+        pipeline.advance(to: Self.start + 4_500 * Nanos.perMillisecond, events: &events)
+        audio(from: 4_500, to: 6_000)
+        let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.degraded, .lost, .ok], "\(sensor)")
+        #expect(sensor.first?.reason == "1 ALSA overrun")
+        #expect(sensor.dropFirst().first?.previous == .degraded && sensor.last?.previous == .lost)
+        #expect(pipeline.state.sensors[.audio] == .ok)
     }
 
     /// Live capture: a device that fails is lost at once with its reason; it is ok again only after its

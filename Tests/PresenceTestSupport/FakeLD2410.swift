@@ -6,7 +6,10 @@ import PresenceRadar
 /// An HLK-LD2410 played on the master side of a real pseudo-terminal: the code
 /// under test opens `path` as its serial port. It answers the configuration
 /// commands (or refuses engineering mode), streams report frames, and can split
-/// frames across writes, insert garbage, pause, or hang up.
+/// frames across writes, insert garbage, send frames that fail their checks,
+/// pause, or be unplugged and plugged back in (with `link`, a stable path
+/// like /dev/serial/by-id/…: the pseudo-terminal behind it goes away and a new
+/// one takes its place).
 public final class FakeLD2410: @unchecked Sendable {
     public struct Behaviour: Sendable {
         /// Acknowledge engineering mode with success; false answers with a failure status.
@@ -18,33 +21,32 @@ public final class FakeLD2410: @unchecked Sendable {
         public init() {}
     }
 
+    /// What the code under test opens: the link when there is one, else the pseudo-terminal.
     public let path: String
-    private let master: Int32
+    private let link: String?
+    // The master side; -1 while unplugged. Written only with `lock` held, by the streaming thread's owner.
+    private var master: Int32 = -1
     private let behaviour: Behaviour
     private let lock = NSLock()
     private var engineering = false
     private var paused = false
     private var stopped = false
     private var garbageNext = false
+    private var corruptFrames = 0
     private var splitNext = false
     private var written: [UInt8] = []
     private var thread: Thread?
     /// Commands received, by command word.
     public private(set) var commands: [UInt16] = []
 
-    public init(behaviour: Behaviour = Behaviour()) throws {
+    /// `link`: a path made a symbolic link to the pseudo-terminal (and removed while unplugged).
+    public init(behaviour: Behaviour = Behaviour(), link: String? = nil) throws {
         self.behaviour = behaviour
-        var name = [CChar](repeating: 0, count: 128)
-        master = cshim_pty_open(&name, name.count)
-        guard master >= 0 else { throw TestFailure("no pseudo-terminal: \(String(cString: strerror(-master)))") }
-        path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Raw on the master side too, so that frames pass through byte for byte.
-        var t = termios()
-        tcgetattr(master, &t)
-        cfmakeraw(&t)
-        tcsetattr(master, TCSANOW, &t)
-        let flags = fcntl(master, F_GETFL)
-        _ = fcntl(master, F_SETFL, flags | O_NONBLOCK)
+        self.link = link
+        let (fd, pty) = try Self.openPty()
+        master = fd
+        path = link ?? pty
+        if let link { try Self.point(link, at: pty) }
         let thread = Thread { [self] in run() }
         thread.name = "fake-ld2410"
         self.thread = thread
@@ -56,7 +58,50 @@ public final class FakeLD2410: @unchecked Sendable {
     public func stop() {
         lock.withLock { stopped = true }
         while thread?.isFinished == false { usleep(1000) }
-        close(master)
+        lock.withLock {
+            if master >= 0 { close(master) }
+            master = -1
+        }
+        if let link { unlink(link) }
+    }
+
+    /// Pulls the plug: the link goes and the pseudo-terminal is hung up (the reader sees the hang-up).
+    public func unplug() {
+        lock.withLock {
+            if let link { unlink(link) }
+            if master >= 0 { close(master) }
+            master = -1
+        }
+    }
+
+    /// Plugs a sensor in again: a new pseudo-terminal behind the same link, in its power-on state
+    /// (not in engineering mode until told again). Needs `link`.
+    public func plugBack() throws {
+        guard let link else { throw TestFailure("plugBack needs a link") }
+        let (fd, pty) = try Self.openPty()
+        try Self.point(link, at: pty)
+        lock.withLock {
+            engineering = false
+            master = fd
+        }
+    }
+
+    private static func openPty() throws -> (Int32, String) {
+        var name = [CChar](repeating: 0, count: 128)
+        let fd = cshim_pty_open(&name, name.count)
+        guard fd >= 0 else { throw TestFailure("no pseudo-terminal: \(String(cString: strerror(-fd)))") }
+        // Raw on the master side too, so that frames pass through byte for byte.
+        var t = termios()
+        tcgetattr(fd, &t)
+        cfmakeraw(&t)
+        tcsetattr(fd, TCSANOW, &t)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        return (fd, String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    private static func point(_ link: String, at target: String) throws {
+        unlink(link)
+        guard symlink(target, link) == 0 else { throw TestFailure("symlink \(link): \(String(cString: strerror(errno)))") }
     }
 
     /// Stops streaming (a sensor that went quiet) or resumes.
@@ -65,6 +110,8 @@ public final class FakeLD2410: @unchecked Sendable {
     public func splitNextFrame() { lock.withLock { splitNext = true } }
     /// Line noise before the next frame.
     public func garbageBeforeNextFrame() { lock.withLock { garbageNext = true } }
+    /// The next `n` frames go out with a broken end marker, so the parser rejects them.
+    public func corruptNextFrames(_ n: Int) { lock.withLock { corruptFrames = n } }
     /// Whether the sensor was switched to engineering mode.
     public var inEngineeringMode: Bool { lock.withLock { engineering } }
     /// Every byte streamed so far (reports and garbage; not acknowledgements).
@@ -89,6 +136,11 @@ public final class FakeLD2410: @unchecked Sendable {
         var frame = 0
         var nextFrame = Date()
         while !lock.withLock({ stopped }) {
+            let master = lock.withLock { self.master }
+            guard master >= 0 else {
+                usleep(2000)
+                continue
+            }
             // Commands from the code under test.
             let n = read(master, &inbox, inbox.count)
             if n > 0 {
@@ -100,13 +152,14 @@ public final class FakeLD2410: @unchecked Sendable {
                 continue
             }
             nextFrame = Date().addingTimeInterval(1 / behaviour.framesPerSecond)
-            let (isPaused, garbage, split, eng) = lock.withLock { () -> (Bool, Bool, Bool, Bool) in
-                defer { garbageNext = false; splitNext = false }
-                return (paused, garbageNext, splitNext, engineering)
+            let (isPaused, garbage, split, eng, corrupt) = lock.withLock { () -> (Bool, Bool, Bool, Bool, Bool) in
+                defer { garbageNext = false; splitNext = false; corruptFrames = max(0, corruptFrames - 1) }
+                return (paused, garbageNext, splitNext, engineering, corruptFrames > 0)
             }
             guard !isPaused else { continue }
             if garbage { send([0x00, 0xF4, 0x13, 0xFF, 0xAA, 0x55, 0xF4, 0xF3], stream: true) }
-            let bytes = LD2410Encoder.report(Self.report(frame, engineering: eng))
+            var bytes = LD2410Encoder.report(Self.report(frame, engineering: eng))
+            if corrupt { bytes[bytes.count - 1] ^= 0xFF }
             frame += 1
             if split {
                 send(Array(bytes[..<7]), stream: true)
@@ -148,7 +201,8 @@ public final class FakeLD2410: @unchecked Sendable {
         // test comparing what it read with what was sent must find them here.
         if stream { lock.withLock { written += bytes } }
         var done = 0
-        while done < bytes.count {
+        let master = lock.withLock { self.master }
+        while master >= 0, done < bytes.count {
             let n = bytes.withUnsafeBytes { write(master, $0.baseAddress! + done, bytes.count - done) }
             if n > 0 { done += n } else if errno == EAGAIN || errno == EINTR { usleep(1000) } else { return }
         }

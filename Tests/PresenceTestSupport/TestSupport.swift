@@ -118,3 +118,11 @@ public struct TestFailure: Error, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }
 }
+
+/// Reading Prometheus' text format in tests.
+public enum PrometheusText {
+    /// The value of one series, named as exposed (`presence_samples_total{sensor="audio"}`), or nil when absent.
+    public static func value(of series: String, in text: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) }
+    }
+}

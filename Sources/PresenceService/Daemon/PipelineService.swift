@@ -96,7 +96,7 @@ public final class PipelineService: Service, Sendable {
                 break
             }
             pipeline.take(item, events: &events)
-            drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped)
+            drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped, pipeline: pipeline)
             guard ticks > ticksBefore || !events.isEmpty else { continue }
             if ticks > ticksBefore {
                 let now = DispatchTime.now().uptimeNanoseconds
@@ -153,14 +153,20 @@ private struct DropCounter {
 
     init(metrics: PresenceMetrics) { self.metrics = metrics }
 
-    mutating func update(radarBadFrames bad: Int, source now: SourceDrops) {
+    /// Counts what is new since the last call, and tells the pipeline what the source lost (it counts
+    /// the corrupt radar frames itself), so that the sensor turns `degraded`.
+    mutating func update(radarBadFrames bad: Int, source now: SourceDrops, pipeline: Pipeline) {
         if bad > radarBadFrames { metrics.samplesDroppedCorrupt[.radar]?.increment(by: Int64(bad - radarBadFrames)) }
         radarBadFrames = bad
         for (sensor, n) in now.ringFull where n > seen.ringFull[sensor, default: 0] {
-            metrics.samplesDroppedRingFull[sensor]?.increment(by: Int64(n - seen.ringFull[sensor, default: 0]))
+            let new = n - seen.ringFull[sensor, default: 0]
+            metrics.samplesDroppedRingFull[sensor]?.increment(by: Int64(new))
+            pipeline.dataLost(sensor, .ringFull, count: new)
         }
         for (sensor, n) in now.overrun where n > seen.overrun[sensor, default: 0] {
-            metrics.samplesDroppedOverrun[sensor]?.increment(by: Int64(n - seen.overrun[sensor, default: 0]))
+            let new = n - seen.overrun[sensor, default: 0]
+            metrics.samplesDroppedOverrun[sensor]?.increment(by: Int64(new))
+            pipeline.dataLost(sensor, .overrun, count: new)
         }
         seen = now
     }

@@ -164,7 +164,7 @@ final class MQTTSession: ChannelInboundHandler {
         for (sensor, status) in s.state.sensors.sorted(by: { $0.key < $1.key }) where publishedSensors[sensor] != status {
             // A sensor seen for the first time on this connection gets its entity first.
             if publishedSensors[sensor] == nil, !force, let d = topics.sensorDiscovery(sensor) { publish(d.topic, d.payload, context: context) }
-            publish(topics.sensor(sensor), HomeAssistantTopics.onOff(status == .ok), context: context)
+            publish(topics.sensor(sensor), HomeAssistantTopics.onOff(status != .lost), context: context)
         }
         publishedSensors = s.state.sensors
         // Attributes first: Home Assistant shows the new state with its confidence, not the old one's.

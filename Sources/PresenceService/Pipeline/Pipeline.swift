@@ -50,6 +50,8 @@ public final class Pipeline {
     private var lastSeen: [SensorKind: Int64] = [:]
     /// Sensors a capture thread reported failed, until it reports them delivering again.
     private var awaitingData: Set<SensorKind> = []
+    /// Data sensors lost on the way, which makes them `degraded`.
+    private var losses = DataLossMonitor()
     public private(set) var status: [SensorKind: SensorStatus]
     public private(set) var lastTick: Tick?
 
@@ -95,10 +97,12 @@ public final class Pipeline {
             audio.process(chunk)
         case .serial(let chunk):
             radarMessages.removeAll(keepingCapacity: true)
+            let badBefore = radarBadFrames
             switch chunk.model {
             case .ld2410: ld2410.feed(chunk.bytes, into: &radarMessages)
             case .ld2450: ld2450.feed(chunk.bytes, into: &radarMessages)
             }
+            losses.record(.radar, .corrupt, count: radarBadFrames - badBefore)
             for case .report(let report) in radarMessages { radar.process(report) }
         }
     }
@@ -122,18 +126,29 @@ public final class Pipeline {
     /// rather than after `lostAfter` of silence. It is `ok` again once its data resumes.
     public func sensorFailed(_ sensor: SensorKind, reason: String, at t: Int64, events: inout [PresenceEvent]) {
         advance(to: t, events: &events)
-        guard status[sensor] == .ok else { return }
-        status[sensor] = .lost
+        guard let previous = status[sensor], previous != .lost else { return }
         // Its return is for the capture thread to say: timestamps alone can mislead (a driver's
         // timestamps may run ahead of the clock), so data stamped after the failure is not enough.
         awaitingData.insert(sensor)
-        events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost, reason: reason)))
+        change(sensor, to: .lost, reason: reason, at: t, events: &events)
+    }
+
+    /// Samples the source lost before they reached the pipeline (device overruns, a full capture ring):
+    /// the sensor is `degraded` from the next tick (DataLossMonitor).
+    func dataLost(_ sensor: SensorKind, _ kind: DataLossMonitor.Kind, count: Int) {
+        losses.record(sensor, kind, count: count)
     }
 
     /// A capture thread says a failed device delivers data again: the sensor is `ok` at the next tick with fresh data.
     public func sensorResumed(_ sensor: SensorKind, at t: Int64, events: inout [PresenceEvent]) {
         advance(to: t, events: &events)
         awaitingData.remove(sensor)
+    }
+
+    private func change(_ sensor: SensorKind, to new: SensorStatus, reason: String, at t: Int64, events: inout [PresenceEvent]) {
+        let previous = status[sensor]
+        status[sensor] = new
+        events.append(.sensor(SensorChange(t: t, sensor: sensor, status: new, reason: reason, previous: previous)))
     }
 
     /// Closes the tick that holds the last samples (end of a recording).
@@ -149,13 +164,17 @@ public final class Pipeline {
             let seen = lastSeen[sensor]
             let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
             let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - startTime > options.lostAfter)
-            if status[sensor] == .ok, silentTooLong {
-                status[sensor] = .lost
-                events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .lost,
-                                                   reason: "no data for \(DurationText.format(options.lostAfter))")))
+            if status[sensor] != .lost, silentTooLong {
+                change(sensor, to: .lost, reason: "no data for \(DurationText.format(options.lostAfter))", at: t, events: &events)
             } else if status[sensor] == .lost, fresh, !awaitingData.contains(sensor) {
-                status[sensor] = .ok
-                events.append(.sensor(SensorChange(t: t, sensor: sensor, status: .ok, reason: "data resumed")))
+                change(sensor, to: .ok, reason: "data resumed", at: t, events: &events)
+            }
+            if status[sensor] == .lost {
+                losses.forget(sensor)
+            } else if let loss = losses.takeLoss(sensor, at: t) {
+                if status[sensor] == .ok { change(sensor, to: .degraded, reason: loss, at: t, events: &events) }
+            } else if status[sensor] == .degraded, losses.recovered(sensor, at: t) {
+                change(sensor, to: .ok, reason: "no data lost for \(DurationText.format(DataLossMonitor.recovery))", at: t, events: &events)
             }
             if fresh { present.insert(sensor) }
         }

@@ -15,7 +15,7 @@ final class ClipWriter: @unchecked Sendable {
     private let metadata: [String: String]
     private let logger: Logger
     // Guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var queue: [FlightRecorder.Clip] = []
     private var writing = false
     private var stopping = false
@@ -57,9 +57,9 @@ final class ClipWriter: @unchecked Sendable {
         defer { condition.unlock() }
         stopping = true
         condition.broadcast()
-        let deadline = Date(timeIntervalSinceNow: timeout)
+        let deadline = MonotonicCondition.deadline(in: timeout)
         while !queue.isEmpty || writing {
-            guard condition.wait(until: deadline) else { return false }
+            guard condition.wait(untilMonotonic: deadline) else { return false }
         }
         return true
     }

@@ -10,6 +10,8 @@ public final class PresenceMetrics: Sendable {
     public let transitionsToOccupied: Counter
     public let transitionsToVacant: Counter
     public let sensorUp: [SensorKind: Gauge]
+    /// Not in DESIGN.md §7's list: 1 while the sensor delivers data but loses some of it (status `degraded`).
+    public let sensorDegraded: [SensorKind: Gauge]
     public let samples: [SensorKind: Counter]
     public let samplesDroppedRingFull: [SensorKind: Counter]
     public let samplesDroppedCorrupt: [SensorKind: Counter]
@@ -39,6 +41,9 @@ public final class PresenceMetrics: Sendable {
             Dictionary(uniqueKeysWithValues: SensorKind.allCases.map { ($0, make($0)) })
         }
         sensorUp = perSensor { r.makeGauge(descriptor: d("sensor_up", "1 while the sensor delivers data"), labels: [("sensor", $0.rawValue)]) }
+        sensorDegraded = perSensor {
+            r.makeGauge(descriptor: d("sensor_degraded", "1 while the sensor delivers data but loses some (corrupt frames, overruns, drops)"), labels: [("sensor", $0.rawValue)])
+        }
         samples = perSensor { r.makeCounter(descriptor: d("samples_total", "Samples taken into the pipeline"), labels: [("sensor", $0.rawValue)]) }
         samplesDroppedRingFull = perSensor {
             r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "ring_full")])
@@ -70,12 +75,15 @@ public final class PresenceMetrics: Sendable {
         occupied.set(Int64(state.occupied ? 1 : 0))
         confidence.set(state.confidence)
         for sensor in SensorKind.allCases {
-            sensorUp[sensor]!.set(Int64(state.sensors[sensor] == .ok ? 1 : 0))
+            // A degraded sensor is up: it delivers data, only not all of it.
+            let status = state.sensors[sensor]
+            sensorUp[sensor]!.set(Int64(status == .ok || status == .degraded ? 1 : 0))
+            sensorDegraded[sensor]!.set(Int64(status == .degraded ? 1 : 0))
         }
         for event in events {
             switch event {
             case .occupancy(let o): (o.occupied ? transitionsToOccupied : transitionsToVacant).increment()
-            case .sensor(let s) where s.status == .ok: reconnects[s.sensor]!.increment()
+            case .sensor(let s) where s.status == .ok && s.previous == .lost: reconnects[s.sensor]!.increment()
             case .sensor: break
             }
         }

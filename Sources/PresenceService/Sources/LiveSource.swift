@@ -104,8 +104,8 @@ final class LiveSource: SampleSource {
         guard !closed else { return }
         closed = true
         for w in workers { w.requestStop() }
-        let deadline = Date(timeIntervalSinceNow: 1)
-        for w in workers { w.stop(until: deadline) }
+        let deadline = MonotonicCondition.deadline(in: 1)
+        for w in workers { w.stop(untilMonotonic: deadline) }
     }
 
     deinit { close() }

@@ -1,0 +1,113 @@
+import Foundation
+import PresenceCore
+import PresenceTestSupport
+import Testing
+
+/// Faults injected into a running daemon on real interfaces (RELIABILITY.md):
+/// a radar on a pseudo-terminal behind a stable link (as /dev/serial/by-id/…)
+/// that is unplugged and plugged back or sends frames that fail their checks,
+/// and a microphone through ALSA's file plugin fed at real-time pace. Each
+/// fault must be a `sensor` event and show in the metrics, and the other
+/// sensors must carry on meanwhile. (An ALSA overrun and a wall-clock jump
+/// need a real sound card and a clock of their own: `make test-vm` injects
+/// them in its guest, VMCaptureTests checks them.)
+@Suite(.serialized) struct FaultInjectionTests {
+    /// A daemon with a microphone and a radar; `client` got its hello.
+    struct Room {
+        let radar: FakeLD2410
+        let audio: PacedAudioFeed
+        let daemon: DaemonTests.RunningDaemon
+        let client: DaemonTests.LineSocket
+
+        init() throws {
+            let dir = try TestSupport.temporaryDirectory("fault")
+            radar = try FakeLD2410(link: dir.appendingPathComponent("ttyUSB-radar").path)
+            audio = try PacedAudioFeed(in: dir)
+            daemon = try DaemonTests.RunningDaemon(sources: """
+            [audio]
+            device = "\(audio.device)"
+            [radar]
+            device = "\(radar.path)"
+            """, environment: ["ALSA_CONFIG_PATH": audio.alsaConfigPath])
+            client = try daemon.connect()
+            let hello = DaemonTests.json(try #require(client.readLine()))
+            #expect((hello["state"] as? [String: Any])?["sensors"] as? [String: String] == ["audio": "ok", "radar": "ok"], "\(hello)")
+        }
+
+        /// The next `sensor` event on the client (other events are skipped).
+        func nextSensorEvent() -> [String: Any]? {
+            while let line = client.readLine() {
+                let e = DaemonTests.json(line)
+                if e["type"] as? String == "sensor" { return e }
+            }
+            return nil
+        }
+
+        func metric(_ series: String) throws -> Double? {
+            PrometheusText.value(of: series, in: try DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics"))
+        }
+
+        /// The series' value, 0 while it cannot be read (for polling).
+        func value(_ series: String) -> Double { ((try? metric(series)) ?? nil) ?? 0 }
+
+        /// Stops the daemon as systemd would and expects a clean exit.
+        func stop() {
+            kill(daemon.process.processIdentifier, SIGTERM)
+            #expect(TestSupport.eventually(timeout: 5) { !daemon.process.isRunning })
+            #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+            audio.stop()
+            radar.stop()
+        }
+    }
+
+    @Test func aRadarUnpluggedAndPluggedBackWhileTheMicrophoneCarriesOn() throws {
+        let room = try Room()
+        // Both deliver: samples counted for each.
+        #expect(TestSupport.eventually(timeout: 10) { room.value("presence_samples_total{sensor=\"radar\"}") > 0 })
+        room.radar.unplug()
+        let lost = try #require(room.nextSensorEvent())
+        #expect(lost["sensor"] as? String == "radar" && lost["status"] as? String == "lost", "\(lost)")
+        #expect((lost["reason"] as? String ?? "").contains("ttyUSB-radar"), "the reason names the device: \(lost)")
+
+        // While it is out: the microphone's samples keep coming, ticks keep closing, a new client hears the
+        // radar is lost and the microphone ok, and the metrics say so.
+        let audioBefore = try #require(try room.metric("presence_samples_total{sensor=\"audio\"}"))
+        let ticksBefore = try #require(try room.metric("presence_tick_duration_seconds_count"))
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try #require(try room.metric("presence_samples_total{sensor=\"audio\"}")) >= audioBefore + 40, "about 50 chunks a second")
+        #expect(try #require(try room.metric("presence_tick_duration_seconds_count")) >= ticksBefore + 10, "about 10 ticks a second")
+        #expect(try room.metric("presence_sensor_up{sensor=\"radar\"}") == 0 && room.metric("presence_sensor_up{sensor=\"audio\"}") == 1)
+        let second = try room.daemon.connect()
+        let hello = DaemonTests.json(try #require(second.readLine()))
+        #expect((hello["state"] as? [String: Any])?["sensors"] as? [String: String] == ["audio": "ok", "radar": "lost"], "\(hello)")
+
+        // Plugged in again behind the same path: reopened (after the retry backoff), handshake redone, ok.
+        try room.radar.plugBack()
+        let back = try #require(room.nextSensorEvent())
+        #expect(back["sensor"] as? String == "radar" && back["status"] as? String == "ok", "\(back)")
+        #expect(room.radar.inEngineeringMode, "the new sensor was configured again")
+        #expect(try room.metric("presence_sensor_reconnects_total{sensor=\"radar\"}") == 1)
+        #expect(try room.metric("presence_sensor_up{sensor=\"radar\"}") == 1)
+        // The microphone never blinked.
+        #expect(!room.daemon.log.contains("sensor=audio"), "\(room.daemon.log)")
+        room.stop()
+    }
+
+    @Test func radarGarbageIsADegradedSensorCountedAndThenOkAgain() throws {
+        let room = try Room()
+        #expect(TestSupport.eventually(timeout: 10) { room.value("presence_samples_total{sensor=\"radar\"}") > 0 })
+        room.radar.corruptNextFrames(10)
+        let degraded = try #require(room.nextSensorEvent())
+        #expect(degraded["sensor"] as? String == "radar" && degraded["status"] as? String == "degraded", "\(degraded)")
+        #expect((degraded["reason"] as? String ?? "").contains("corrupt frame"), "\(degraded)")
+        #expect(try room.metric("presence_sensor_degraded{sensor=\"radar\"}") == 1)
+        #expect(try room.metric("presence_sensor_up{sensor=\"radar\"}") == 1, "a degraded sensor still delivers")
+        // Every rejected frame is counted as dropped for being corrupt.
+        #expect(TestSupport.eventually(timeout: 5) { room.value("presence_samples_dropped_total{sensor=\"radar\",reason=\"corrupt\"}") == 10 })
+        let ok = try #require(room.nextSensorEvent())
+        #expect(ok["sensor"] as? String == "radar" && ok["status"] as? String == "ok" && ok["reason"] as? String == "no data lost for 5s", "\(ok)")
+        #expect(try room.metric("presence_sensor_degraded{sensor=\"radar\"}") == 0)
+        #expect(try room.metric("presence_sensor_reconnects_total{sensor=\"radar\"}") == 0, "it never went away")
+        room.stop()
+    }
+}
