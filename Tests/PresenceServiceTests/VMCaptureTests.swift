@@ -59,4 +59,35 @@ struct VMCaptureTests {
             #expect(Array(audio[start..<(start + 16000)]) == Array(input[0..<16000]))
         }
     }
+
+    /// guest_faults.py: a daemon stopped for a second (longer than its capture buffer) finds an ALSA overrun
+    /// when it goes on: the microphone is `degraded` and counted, and `ok` again after a loss-free window.
+    @Test func anALSAOverrunIsADegradedMicrophoneAndCounted() throws {
+        let faults = try Self.faults()
+        let overrun = try #require(faults["overrun"] as? [String: Any])
+        let audio = (overrun["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "sensor" && $0["sensor"] as? String == "audio" }
+        #expect(audio.map { $0["status"] as? String ?? "" } == ["degraded", "ok"], "\(audio)")
+        #expect((audio.first?["reason"] as? String ?? "").contains("ALSA overrun"), "\(audio)")
+        #expect((overrun["overruns"] as? Double ?? 0) >= 1)
+        #expect(overrun["exit"] as? Int == 0)
+    }
+
+    /// guest_faults.py: the wall clock set an hour back, two forward and back again: a daemon whose only
+    /// sensor is missing (nothing but its own timed waits make it tick) ticks on at 10 Hz through each jump.
+    @Test func wallClockJumpsDoNotStopTheTicks() throws {
+        let faults = try Self.faults()
+        let clock = try #require(faults["clock"] as? [String: Any])
+        let ticks = clock["ticks"] as? [Double] ?? [], walls = clock["walls"] as? [Double] ?? []
+        #expect(ticks.count == 4 && walls.count == 4)
+        guard ticks.count == 4, walls.count == 4 else { return }
+        // The jumps happened (each 2 s wait spans them), and ticks went on in each 2 s after one.
+        #expect(walls[1] - walls[0] < -3000 && walls[2] - walls[1] > 6000 && walls[3] - walls[2] < -3000, "\(walls)")
+        for k in 1..<4 { #expect(ticks[k] - ticks[k - 1] >= 10, "ticks \(ticks) after the jump to \(walls[k])") }
+        #expect(clock["exit"] as? Int == 0)
+    }
+
+    static func faults() throws -> [String: Any] {
+        let data = try Data(contentsOf: out.appendingPathComponent("faults.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
 }

@@ -4,6 +4,7 @@
 # known file into the loopback, and unplugs the camera halfway with vivid's
 # disconnect control: every open handle then fails with ENODEV, and the device
 # is back once all of them are closed (as a USB camera plugged in again).
+# Then guest_faults.py injects an ALSA overrun and wall-clock jumps into `run`.
 # Usage: guest-test.sh OUTDIR   (OUTDIR holds input.raw; results go there)
 out=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,4 +41,6 @@ v4l2-ctl -d /dev/video0 --set-ctrl=disconnect=1
 wait $record
 status=$?
 cat "$out/record.log"
+# Then the faults that need this machine: an ALSA overrun and wall-clock jumps (guest_faults.py).
+/usr/bin/python3 "$repo/scripts/vm/guest_faults.py" "$bin" "$out" || status=1
 exit $status
