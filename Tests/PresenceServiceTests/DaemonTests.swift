@@ -18,7 +18,7 @@ import Testing
         let configPath: String
 
         /// `extra`: more sections for the config file (e.g. `[mqtt]`). `launcher`: a command that runs
-        /// the daemon (its path and arguments follow). `stderrIsJournal`: JOURNAL_STREAM names the log
+        /// the daemon (its path and arguments follow), in the daemon's directory. `stderrIsJournal`: JOURNAL_STREAM names the log
         /// file, as systemd sets it when stderr is the journal. `unprivileged`: when the tests run as root,
         /// the daemon runs as nobody (as under systemd, User=presenced), from a copy of the binary in its
         /// directory (a checkout under /root is closed to others).
@@ -67,6 +67,8 @@ import Testing
                 env["JOURNAL_STREAM"] = "\(st.st_dev):\(st.st_ino)"
             }
             process.environment = env
+            // Its own directory, so that a launcher may prepare paths relative to the configuration.
+            process.currentDirectoryURL = dir
             process.standardError = try FileHandle(forWritingTo: logFile)
             process.standardOutput = FileHandle.nullDevice
             try process.run()

@@ -93,6 +93,39 @@ import Testing
         room.stop()
     }
 
+    /// The flight recorder's directory on a full disk (a 64 kB tmpfs in a private mount namespace, or where
+    /// that is not allowed a file-size limit): every clip fails, is counted and logged, and the daemon goes on
+    /// publishing and stops cleanly. (That a file cut short by a full disk stays readable is
+    /// RecordCommandTests.aFullDiskStopsTheRecordingAndKeepsWhatWasWritten; clips use the same writer.)
+    @Test func aFullDiskUnderTheFlightRecorderIsCountedAndTheDaemonGoesOn() throws {
+        let probe = try TestSupport.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"])
+        let fill = probe.status == 0
+            ? ["/usr/bin/unshare", "-m", "/bin/sh", "-c", "mkdir -p clips && mount -t tmpfs -o size=64k tmpfs clips && exec \"$0\" \"$@\""]
+            : ["/bin/sh", "-c", "mkdir -p clips; ulimit -f 128; trap '' XFSZ; exec \"$0\" \"$@\""]
+        // A minute of walk-through at 20x: occupied at 10.4 s, vacant at 46.9 s, every 3 s of the test.
+        let walk = try SceneFixtures.recording(.walkThrough, seconds: 60)
+        let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(walk)\"\nloop = true\nspeed = 20\n", extra: """
+        [recording]
+        dir = "clips"
+        flight_recorder = "4s"
+        clip_after = "1s"
+        """, launcher: fill)
+        let client = try daemon.connect()
+        _ = try #require(client.readLine())
+        let metrics = { (try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics")) ?? "" }
+        #expect(TestSupport.eventually(timeout: 30) { (PrometheusText.value(of: "presence_clips_total{result=\"failed\"}", in: metrics()) ?? 0) >= 2 },
+                "\(daemon.log)")
+        #expect(PrometheusText.value(of: "presence_clips_total{result=\"written\"}", in: metrics()) == 0)
+        #expect(daemon.log.contains(fill[0] == "/bin/sh" ? "File too large" : "No space left on device"), "\(daemon.log)")
+        // Still publishing: the next change of the room reaches the client.
+        var occupancy = 0
+        while occupancy < 2, let line = client.readLine() { if DaemonTests.json(line)["type"] as? String == "occupancy" { occupancy += 1 } }
+        #expect(occupancy == 2)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(TestSupport.eventually(timeout: 5) { !daemon.process.isRunning })
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+    }
+
     @Test func radarGarbageIsADegradedSensorCountedAndThenOkAgain() throws {
         let room = try Room()
         #expect(TestSupport.eventually(timeout: 10) { room.value("presence_samples_total{sensor=\"radar\"}") > 0 })

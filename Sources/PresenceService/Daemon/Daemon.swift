@@ -26,7 +26,7 @@ public enum Daemon {
         let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(
             directory: rec.dir, maxClips: rec.maxClips,
             metadata: ["source": config.replay?.file ?? "live", "recorded_by": "presenced \(version)"],
-            configFile: config.sourcePath ?? "configuration", logger: logger)) : nil
+            configFile: config.sourcePath ?? "configuration", metrics: metrics, logger: logger)) : nil
         let pipeline = PipelineService(
             running: running,
             hub: hub, metrics: metrics, health: health, logger: logger, clips: clips)

@@ -7,6 +7,8 @@ import PresenceRecording
 /// that disk I/O never stalls the pipeline. At most `queueLimit` clips wait; a
 /// clip that finds the queue full is dropped and logged. Only the newest
 /// `maxClips` clip files are kept, so months of running cannot fill the disk.
+/// A clip the disk refuses (full, read-only) is logged and counted; what of it
+/// reached the disk stays readable, and the daemon carries on.
 final class ClipWriter: @unchecked Sendable {
     static let queueLimit = 2
 
@@ -14,16 +16,15 @@ final class ClipWriter: @unchecked Sendable {
     private let maxClips: Int
     private let metadata: [String: String]
     private let logger: Logger
+    private let metrics: PresenceMetrics
     // Guarded by `condition`.
     private let condition = MonotonicCondition()
     private var queue: [FlightRecorder.Clip] = []
     private var writing = false
     private var stopping = false
-    private(set) var written = 0
-    private(set) var dropped = 0
 
     /// Creates the directory if needed; a directory that cannot be made is a configuration error.
-    init(directory: String, maxClips: Int, metadata: [String: String], configFile: String, logger: Logger) throws {
+    init(directory: String, maxClips: Int, metadata: [String: String], configFile: String, metrics: PresenceMetrics, logger: Logger) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -33,6 +34,7 @@ final class ClipWriter: @unchecked Sendable {
         self.maxClips = maxClips
         self.metadata = metadata
         self.logger = logger
+        self.metrics = metrics
         let thread = Thread { [self] in loop() }
         thread.name = "presenced-clips"
         thread.start()
@@ -42,7 +44,7 @@ final class ClipWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard queue.count < Self.queueLimit else {
-            dropped += 1
+            metrics.clipsDropped.increment()
             logger.warning("flight recorder: clip dropped, the disk is not keeping up", metadata: ["trigger": "\(Nanos.rfc3339(clip.trigger.t))"])
             return
         }
@@ -107,13 +109,12 @@ final class ClipWriter: @unchecked Sendable {
             for event in clip.events[e...] { try writer.writeEvent(t: event.t, json: event.json) }
             try writer.finish()
             guard rename(part, path) == 0 else { throw RecordingError.io("\(path): \(String(cString: strerror(errno)))") }
-            condition.lock()
-            written += 1
-            condition.unlock()
+            metrics.clipsWritten.increment()
             logger.info("flight recorder: clip written", metadata: ["file": "\(path)", "seconds": "\(Nanos.toSeconds(clip.end - clip.start))"])
             prune()
         } catch {
             // Whatever reached the disk stays readable (presenced repair completes it).
+            metrics.clipsFailed.increment()
             logger.error("flight recorder: clip not written", metadata: ["file": "\(part)", "error": "\(error)"])
         }
     }

@@ -21,6 +21,11 @@ public final class PresenceMetrics: Sendable {
     public let captureDelay: [SensorKind: DurationHistogram]
     public let subscribers: Gauge
     public let subscribersDropped: Counter
+    /// Not in DESIGN.md §7's list: flight-recorder clips by what became of them (written; failed: the disk
+    /// refused them, e.g. full; dropped: the writer was still busy with two others).
+    public let clipsWritten: Counter
+    public let clipsFailed: Counter
+    public let clipsDropped: Counter
     /// Not in DESIGN.md §7's list: 1 while the `[mqtt]` broker has accepted presenced (0 without `[mqtt]`).
     public let mqttConnected: Gauge
 
@@ -66,6 +71,10 @@ public final class PresenceMetrics: Sendable {
         }
         subscribers = r.makeGauge(descriptor: d("subscribers", "Socket clients connected"))
         subscribersDropped = r.makeCounter(descriptor: d("subscribers_dropped_total", "Socket clients disconnected because they did not keep up"))
+        let clips = d("clips_total", "Flight-recorder clips, by result")
+        clipsWritten = r.makeCounter(descriptor: clips, labels: [("result", "written")])
+        clipsFailed = r.makeCounter(descriptor: clips, labels: [("result", "failed")])
+        clipsDropped = r.makeCounter(descriptor: clips, labels: [("result", "dropped")])
         mqttConnected = r.makeGauge(descriptor: d("mqtt_connected", "1 while connected to the MQTT broker of [mqtt], else 0"))
         r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
     }
