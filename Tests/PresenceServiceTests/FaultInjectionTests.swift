@@ -1,6 +1,7 @@
 import Foundation
 import PresenceCore
 import PresenceTestSupport
+@testable import PresenceService
 import Testing
 
 /// Faults injected into a running daemon on real interfaces (RELIABILITY.md):
@@ -122,6 +123,54 @@ import Testing
         while occupancy < 2, let line = client.readLine() { if DaemonTests.json(line)["type"] as? String == "occupancy" { occupancy += 1 } }
         #expect(occupancy == 2)
         kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(TestSupport.eventually(timeout: 5) { !daemon.process.isRunning })
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+    }
+
+    /// 400 clients at once: a third send a flood without a newline, a third connect and hang up at once, a
+    /// third never read. A well-behaved client meanwhile gets every event, a new one its hello, and once the
+    /// storm is over the daemon holds as many descriptors and subscribers as before it.
+    @Test func aStormOfSocketClientsLeavesTheOthersServedAndNothingBehind() throws {
+        let walk = try SceneFixtures.recording(.walkThrough, seconds: 60)
+        let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(walk)\"\nloop = true\nspeed = 20\n")
+        let good = try daemon.connect()
+        _ = try #require(good.readLine())
+        let pid = daemon.process.processIdentifier
+        let descriptors = { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
+        let before = descriptors()
+
+        let path = daemon.socketPath
+        let storm = (0..<4).map { part in
+            Thread {
+                var held: [Int32] = []
+                for k in 0..<100 {
+                    guard let fd = WatchClient.connect(to: path) else { continue }
+                    switch (part * 100 + k) % 3 {
+                    case 0:
+                        let flood = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
+                        _ = flood.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                        held.append(fd)
+                    case 1: close(fd)
+                    default: held.append(fd)  // never reads
+                    }
+                }
+                Thread.sleep(forTimeInterval: 3)
+                for fd in held { close(fd) }
+            }
+        }
+        storm.forEach { $0.start() }
+        // The good client keeps getting the room's changes (one every 1.5 s or so) through the storm.
+        var occupancy = 0
+        while occupancy < 3, let line = good.readLine() { if DaemonTests.json(line)["type"] as? String == "occupancy" { occupancy += 1 } }
+        #expect(occupancy == 3)
+        let late = try daemon.connect()
+        #expect(DaemonTests.json(try #require(late.readLine()))["type"] as? String == "hello")
+        #expect(TestSupport.eventually(timeout: 20) { storm.allSatisfy(\.isFinished) })
+        // Every storm connection is gone again: descriptors as before (plus the late client), two subscribers.
+        #expect(TestSupport.eventually(timeout: 10) { descriptors() == before + 1 }, "\(before) descriptors before, \(descriptors()) after")
+        let metrics = try DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics")
+        #expect(PrometheusText.value(of: "presence_subscribers", in: metrics) == 2)
+        kill(pid, SIGTERM)
         #expect(TestSupport.eventually(timeout: 5) { !daemon.process.isRunning })
         #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
     }
