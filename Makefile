@@ -14,7 +14,7 @@ SYSCONFDIR ?= /etc
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape man install deb test-systemd soak clean
+.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape man install deb test-systemd soak start-time clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -25,6 +25,11 @@ test: test-deps venv
 	$(SWIFT) build --build-tests
 	scripts/corpus.sh
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## test-sanitize: every test again under AddressSanitizer and ThreadSanitizer, the daemons they start too
+## (scripts/test-sanitize.sh; SANITIZERS="thread" for one; about 12 minutes)
+test-sanitize: test-deps venv
+	SWIFT=$(SWIFT) scripts/test-sanitize.sh
 
 build:
 	$(SWIFT) build --product presenced
@@ -133,6 +138,10 @@ SOAK_MINUTES ?= 60
 SOAK_SPEED ?= 1
 soak: release
 	python3 scripts/load/soak.py $(RELEASE_BIN) --minutes $(SOAK_MINUTES) --speed $(SOAK_SPEED)
+
+## start-time: time from exec to the first hello and to READY=1, and from SIGTERM to exit (scripts/load/start_time.py)
+start-time: release
+	python3 scripts/load/start_time.py $(RELEASE_BIN)
 
 ## empty-hours: false alarms over 8 hours of simulated empty rooms (BATCHES, MINUTES to change; about 10 minutes)
 empty-hours: release

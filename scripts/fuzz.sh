@@ -24,8 +24,8 @@ kept=Fuzz/corpus/$target
 work=.build-fuzz/corpus-$target
 mkdir -p "$kept" "$work" Fuzz/crashes
 echo "fuzz: $target for $seconds s" >&2
-# Leaks inside dependencies we cannot fix are suppressed by name (Fuzz/lsan.supp); ours still fail.
-export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"
+# Leaks inside dependencies we cannot fix are suppressed by name (scripts/sanitize/leaks.supp); ours still fail.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/sanitize/leaks.supp:print_suppressions=0"
 PRESENCED_FUZZ_TARGET=$target "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -artifact_prefix=Fuzz/crashes/"$target"- -print_final_stats=1 "$work" "$kept"
 # Keep only inputs that add coverage: the committed corpus stays small.

@@ -192,7 +192,9 @@ import Testing
         let socketPath = dir.appendingPathComponent("activated.sock").path
         let activator = Process()
         activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        activator.arguments = ["--listen=\(socketPath)", TestSupport.binary, "run", "--config", config]
+        // It starts the daemon with a clean environment: the sanitizers' settings (make test-sanitize) are passed on.
+        let passed = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"].filter { ProcessInfo.processInfo.environment[$0] != nil }
+        activator.arguments = ["--listen=\(socketPath)"] + passed.map { "--setenv=\($0)" } + [TestSupport.binary, "run", "--config", config]
         activator.standardOutput = FileHandle.nullDevice
         activator.standardError = FileHandle.nullDevice
         try activator.run()

@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    /// Each kind of loss in words, all of a tick's together; recovery counts from the last tick that saw one.
+    @Test func lossesSayWhatWasLostAndRecoveryCountsFromTheLast() {
+        var m = DataLossMonitor()
+        m.record(.camera, .overrun, count: 3)
+        m.record(.camera, .ringFull, count: 1)
+        m.record(.camera, .corrupt, count: 0)
+        #expect(m.takeLoss(.camera, at: 0) == "3 frames skipped by the driver, 1 sample dropped (the pipeline fell behind)")
+        #expect(m.takeLoss(.camera, at: 100) == nil)
+        #expect(!m.recovered(.camera, at: DataLossMonitor.recovery - 1) && m.recovered(.camera, at: DataLossMonitor.recovery))
+        m.record(.radar, .corrupt, count: 1)
+        m.forget(.radar)
+        #expect(m.takeLoss(.radar, at: 0) == nil && m.recovered(.radar, at: 0), "what a lost sensor lost is forgotten")
+    }
+
     /// Losses the source reports (an ALSA overrun) degrade the sensor; silence then makes it lost, which wins;
     /// after its return it is ok (and what it lost while lost is not held against it).
     @Test func anOverrunDegradesTheMicrophoneAndLostWinsOverDegraded() {

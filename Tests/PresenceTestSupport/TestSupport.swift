@@ -8,8 +8,12 @@ public enum TestSupport {
     /// The binary `swift build --build-tests` produced next to the test bundle.
     public static var binary: String { executable("presenced") }
 
-    /// A product of this package, as built for the tests.
+    /// A product of this package, as built for the tests: from PRESENCED_TEST_PRODUCTS when set (the
+    /// sanitized builds of `make test-sanitize` live in a scratch directory of their own), else `.build/`.
     public static func executable(_ name: String) -> String {
+        if let dir = ProcessInfo.processInfo.environment["PRESENCED_TEST_PRODUCTS"] {
+            return URL(fileURLWithPath: dir).appendingPathComponent(name).path
+        }
         for config in ["debug", "release"] {
             let p = repoRoot.appendingPathComponent(".build/\(config)/\(name)").path
             if FileManager.default.isExecutableFile(atPath: p) { return p }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import PresenceCore
 import PresenceFusion
 import Synchronization
@@ -13,31 +14,33 @@ public final class RunningConfig: Sendable {
         public var generation: Int
     }
 
-    private let current: Mutex<Current>
+    // Locks here are NIOLockedValueBox (pthread), not Synchronization.Mutex: ThreadSanitizer cannot see
+    // Mutex's futex on Linux and reports every access it guards as a race (make test-sanitize).
+    private let current: NIOLockedValueBox<Current>
     private let generationCounter = Atomic<Int>(0)
-    private let listeners = Mutex<[AsyncStream<PresenceConfig>.Continuation]>([])
+    private let listeners = NIOLockedValueBox<[AsyncStream<PresenceConfig>.Continuation]>([])
 
     public init(config: PresenceConfig, classifier: any OccupancyClassifier) {
-        current = Mutex(Current(config: config, classifier: classifier, generation: 0))
+        current = NIOLockedValueBox(Current(config: config, classifier: classifier, generation: 0))
     }
 
-    public var now: Current { current.withLock { $0 } }
-    public var config: PresenceConfig { current.withLock { $0.config } }
+    public var now: Current { current.withLockedValue { $0 } }
+    public var config: PresenceConfig { current.withLockedValue { $0.config } }
     /// Changes with every `replace`; cheap enough to read per sample.
     public var generation: Int { generationCounter.load(ordering: .acquiring) }
 
     func replace(with config: PresenceConfig, classifier: any OccupancyClassifier) {
-        current.withLock { c in
+        current.withLockedValue { c in
             c = Current(config: config, classifier: classifier, generation: c.generation + 1)
             generationCounter.store(c.generation, ordering: .releasing)
         }
-        for l in listeners.withLock({ $0 }) { l.yield(config) }
+        for l in listeners.withLockedValue({ $0 }) { l.yield(config) }
     }
 
     /// Every configuration applied from now on (the newest only, if the reader falls behind).
     public func changes() -> AsyncStream<PresenceConfig> {
         let (stream, continuation) = AsyncStream<PresenceConfig>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        listeners.withLock { $0.append(continuation) }
+        listeners.withLockedValue { $0.append(continuation) }
         return stream
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PresenceCore
@@ -15,7 +16,9 @@ public final class MQTTService: Service, Sendable {
     private let running: RunningConfig
     private let version: String
     /// The settings in force, and how many times they changed (a connection notices it was replaced).
-    private let settings: Mutex<(config: PresenceConfig.MQTT?, generation: Int)>
+    // Locks here are NIOLockedValueBox (pthread), not Synchronization.Mutex: ThreadSanitizer cannot see
+    // Mutex's futex on Linux and reports every access it guards as a race (make test-sanitize).
+    private let settings: NIOLockedValueBox<(config: PresenceConfig.MQTT?, generation: Int)>
     /// The pause between connection attempts; new settings or shutdown end it early.
     private let pause = InterruptibleSleep()
     private let hub: EventHub
@@ -30,17 +33,17 @@ public final class MQTTService: Service, Sendable {
         case connecting(EventLoopPromise<Channel>)
         case connected(Channel)
     }
-    private let link = Mutex(Link.idle)
+    private let link = NIOLockedValueBox(Link.idle)
     private let stopping = Atomic<Bool>(false)
     /// The sources of the last occupancy change (the hub's state does not keep them).
-    private let lastSources = Mutex<SensorScores?>(nil)
+    private let lastSources = NIOLockedValueBox<SensorScores?>(nil)
 
     public init(running: RunningConfig, version: String, hub: EventHub, eventLoops: EventLoopGroup,
                 metrics: PresenceMetrics?, logger: Logger,
                 backoff: (first: TimeAmount, max: TimeAmount) = (.seconds(1), .seconds(60))) {
         self.running = running
         self.version = version
-        settings = Mutex((running.config.mqtt, 0))
+        settings = NIOLockedValueBox((running.config.mqtt, 0))
         self.hub = hub
         self.eventLoops = eventLoops
         self.metrics = metrics
@@ -68,7 +71,7 @@ public final class MQTTService: Service, Sendable {
         var delay = backoff.first
         // Cancelled (not shut down) when another service failed: a pause then returns at once.
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let (config, generation) = settings.withLock { $0 }
+            let (config, generation) = settings.withLockedValue { $0 }
             guard let config else {
                 await pause.sleep(nil)  // until a reload brings an [mqtt] section
                 continue
@@ -76,14 +79,14 @@ public final class MQTTService: Service, Sendable {
             let started = NIODeadline.now()
             do {
                 try await connectAndServe(config)
-                if !stopping.load(ordering: .relaxed), settings.withLock({ $0.generation }) == generation {
+                if !stopping.load(ordering: .relaxed), settings.withLockedValue({ $0.generation }) == generation {
                     logger.warning("mqtt connection lost")
                 }
             } catch {
                 logger.warning("mqtt connection failed", metadata: ["broker": "\(config.broker.host):\(config.broker.port)", "error": "\(error)"])
             }
             if stopping.load(ordering: .relaxed) || Task.isCancelled { break }
-            if settings.withLock({ $0.generation }) != generation {
+            if settings.withLockedValue({ $0.generation }) != generation {
                 delay = backoff.first  // new settings: try them at once
                 pause.forgetWake()  // the one that announced them
                 continue
@@ -97,7 +100,7 @@ public final class MQTTService: Service, Sendable {
     }
 
     private func reconfigure(_ new: PresenceConfig.MQTT?) {
-        let changed = settings.withLock { s in
+        let changed = settings.withLockedValue { s in
             guard s.config != new else { return false }
             s = (new, s.generation + 1)
             return true
@@ -110,7 +113,7 @@ public final class MQTTService: Service, Sendable {
 
     /// Ends the connection there is: a clean goodbye when connected, abandoning a connect under way.
     private func hangUp() {
-        switch link.withLock({ $0 }) {
+        switch link.withLockedValue({ $0 }) {
         case .connected(let channel): channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.goodbye)
         case .connecting(let gate): gate.fail(CancellationError())
         case .idle: break
@@ -123,12 +126,12 @@ public final class MQTTService: Service, Sendable {
         let topics = HomeAssistantTopics(config: config, version: version)
         let loop = eventLoops.next()
         let accepted = loop.makePromise(of: Void.self), gate = loop.makePromise(of: Channel.self)
-        let stopNow = link.withLock { l in
+        let stopNow = link.withLockedValue { l in
             l = .connecting(gate)
             return stopping.load(ordering: .relaxed)
         }
         defer {
-            link.withLock { $0 = .idle }
+            link.withLockedValue { $0 = .idle }
             metrics?.mqttConnected.set(Int64(0))
         }
         if stopNow { return }
@@ -140,7 +143,7 @@ public final class MQTTService: Service, Sendable {
             password: config.username.isEmpty ? nil : config.password)
         let keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
         let snapshot: @Sendable () -> MQTTSession.Snapshot = { [self] in
-            MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLock { $0 })
+            MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLockedValue { $0 })
         }
         let connecting = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(5))
@@ -166,7 +169,7 @@ public final class MQTTService: Service, Sendable {
             throw error
         }
         // Shutdown may have begun while connecting: it could not say goodbye to a channel it did not know.
-        let stopAfterConnect = link.withLock { l in
+        let stopAfterConnect = link.withLockedValue { l in
             l = .connected(channel)
             return stopping.load(ordering: .relaxed)
         }
@@ -184,11 +187,11 @@ public final class MQTTService: Service, Sendable {
     }
 
     private func changed(_ events: [PresenceEvent], state: OccupancyState) {
-        let sources = lastSources.withLock { last in
+        let sources = lastSources.withLockedValue { last in
             for case .occupancy(let o) in events { last = o.sources }
             return last
         }
-        guard case .connected(let channel) = link.withLock({ $0 }) else { return }
+        guard case .connected(let channel) = link.withLockedValue({ $0 }) else { return }
         channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(state: state, sources: sources)))
     }
 }

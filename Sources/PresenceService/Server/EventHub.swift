@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import PresenceCore
-import Synchronization
 
 /// The single source of truth for what has been published (DESIGN.md §1): the
 /// latest state and the sequence number. The pipeline publishes here; socket
@@ -15,20 +15,22 @@ public final class EventHub: Sendable {
         var count: Int { subscribers.values.reduce(0) { $0 + $1.channels.count } }
     }
 
-    private let guarded: Mutex<State>
+    // Locks here are NIOLockedValueBox (pthread), not Synchronization.Mutex: ThreadSanitizer cannot see
+    // Mutex's futex on Linux and reports every access it guards as a race (make test-sanitize).
+    private let guarded: NIOLockedValueBox<State>
     /// Called after each publish that has events, on the pipeline's thread: must not block.
-    private let observers = Mutex<[@Sendable ([PresenceEvent], OccupancyState) -> Void]>([])
+    private let observers = NIOLockedValueBox<[@Sendable ([PresenceEvent], OccupancyState) -> Void]>([])
     private let metrics: PresenceMetrics?
     public let version: String
 
     public init(initial: OccupancyState, version: String, metrics: PresenceMetrics?) {
-        guarded = Mutex(State(state: initial))
+        guarded = NIOLockedValueBox(State(state: initial))
         self.metrics = metrics
         self.version = version
     }
 
-    public var state: OccupancyState { guarded.withLock { $0.state } }
-    public var subscriberCount: Int { guarded.withLock { $0.count } }
+    public var state: OccupancyState { guarded.withLockedValue { $0.state } }
+    public var subscriberCount: Int { guarded.withLockedValue { $0.count } }
 
     /// Sends `hello` with the current state and adds the client, atomically with respect to `publish`, so
     /// the client sees every later event exactly once. Called on the channel's event loop (channelActive):
@@ -37,7 +39,7 @@ public final class EventHub: Sendable {
     /// there and then, and its `unsubscribe` takes the lock.)
     public func subscribe(_ channel: Channel) {
         channel.eventLoop.assertInEventLoop()
-        let hello = guarded.withLock { s in
+        let hello = guarded.withLockedValue { s in
             let loop = ObjectIdentifier(channel.eventLoop)
             s.subscribers[loop, default: (channel.eventLoop, [:])].channels[ObjectIdentifier(channel)] = channel
             metrics?.subscribers.set(Int64(s.count))
@@ -48,11 +50,11 @@ public final class EventHub: Sendable {
 
     /// `observer` sees every batch of events with the state after them (MQTT publishes from here).
     public func observe(_ observer: @escaping @Sendable ([PresenceEvent], OccupancyState) -> Void) {
-        observers.withLock { $0.append(observer) }
+        observers.withLockedValue { $0.append(observer) }
     }
 
     public func unsubscribe(_ channel: Channel) {
-        guarded.withLock { s in
+        guarded.withLockedValue { s in
             let loop = ObjectIdentifier(channel.eventLoop)
             if s.subscribers[loop]?.channels.removeValue(forKey: ObjectIdentifier(channel)) != nil {
                 metrics?.subscribers.set(Int64(s.count))
@@ -67,13 +69,13 @@ public final class EventHub: Sendable {
     public func publish(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
         let lines = send(events, state: state)
         if !events.isEmpty {
-            for observer in observers.withLock({ $0 }) { observer(events, state) }
+            for observer in observers.withLockedValue({ $0 }) { observer(events, state) }
         }
         return lines
     }
 
     private func send(_ events: [PresenceEvent], state: OccupancyState) -> [String] {
-        guarded.withLock { s in
+        guarded.withLockedValue { s in
             s.state = state
             guard !events.isEmpty else { return [] }
             var lines: [String] = []
@@ -106,7 +108,7 @@ public final class EventHub: Sendable {
 
     /// Closes every client (shutdown).
     public func closeAll() {
-        let channels = guarded.withLock { s in
+        let channels = guarded.withLockedValue { s in
             defer {
                 s.subscribers.removeAll()
                 metrics?.subscribers.set(Int64(0))
