@@ -126,7 +126,7 @@ public final class Pipeline {
     /// rather than after `lostAfter` of silence. It is `ok` again once its data resumes.
     public func sensorFailed(_ sensor: SensorKind, reason: String, at t: Int64, events: inout [PresenceEvent]) {
         advance(to: t, events: &events)
-        guard let previous = status[sensor], previous != .lost else { return }
+        guard let current = status[sensor], current != .lost else { return }
         // Its return is for the capture thread to say: timestamps alone can mislead (a driver's
         // timestamps may run ahead of the clock), so data stamped after the failure is not enough.
         awaitingData.insert(sensor)
@@ -145,6 +145,28 @@ public final class Pipeline {
         awaitingData.remove(sensor)
     }
 
+    /// The sensor's status at the tick ending at `t`: `lost` after `lostAfter` of silence, `ok` again when its
+    /// data is fresh (and its capture thread said it is back), `degraded` while it loses data (DataLossMonitor).
+    /// Returns whether it delivered within `lostAfter` (its features count as present).
+    private func updateStatus(of sensor: SensorKind, at t: Int64, events: inout [PresenceEvent]) -> Bool {
+        let seen = lastSeen[sensor]
+        let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
+        let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - startTime > options.lostAfter)
+        if status[sensor] != .lost, silentTooLong {
+            change(sensor, to: .lost, reason: "no data for \(DurationText.format(options.lostAfter))", at: t, events: &events)
+        } else if status[sensor] == .lost, fresh, !awaitingData.contains(sensor) {
+            change(sensor, to: .ok, reason: "data resumed", at: t, events: &events)
+        }
+        if status[sensor] == .lost {
+            losses.forget(sensor)
+        } else if let loss = losses.takeLoss(sensor, at: t) {
+            if status[sensor] == .ok { change(sensor, to: .degraded, reason: loss, at: t, events: &events) }
+        } else if status[sensor] == .degraded, losses.recovered(sensor, at: t) {
+            change(sensor, to: .ok, reason: "no data lost for \(DurationText.format(DataLossMonitor.recovery))", at: t, events: &events)
+        }
+        return fresh
+    }
+
     private func change(_ sensor: SensorKind, to new: SensorStatus, reason: String, at t: Int64, events: inout [PresenceEvent]) {
         let previous = status[sensor]
         status[sensor] = new
@@ -161,22 +183,7 @@ public final class Pipeline {
     private func closeTick(at t: Int64, events: inout [PresenceEvent]) {
         var present = SensorSet()
         for sensor in expectedInOrder {
-            let seen = lastSeen[sensor]
-            let fresh = seen.map { t - $0 <= options.lostAfter } ?? false
-            let silentTooLong = seen.map { t - $0 > options.lostAfter } ?? (t - startTime > options.lostAfter)
-            if status[sensor] != .lost, silentTooLong {
-                change(sensor, to: .lost, reason: "no data for \(DurationText.format(options.lostAfter))", at: t, events: &events)
-            } else if status[sensor] == .lost, fresh, !awaitingData.contains(sensor) {
-                change(sensor, to: .ok, reason: "data resumed", at: t, events: &events)
-            }
-            if status[sensor] == .lost {
-                losses.forget(sensor)
-            } else if let loss = losses.takeLoss(sensor, at: t) {
-                if status[sensor] == .ok { change(sensor, to: .degraded, reason: loss, at: t, events: &events) }
-            } else if status[sensor] == .degraded, losses.recovered(sensor, at: t) {
-                change(sensor, to: .ok, reason: "no data lost for \(DurationText.format(DataLossMonitor.recovery))", at: t, events: &events)
-            }
-            if fresh { present.insert(sensor) }
+            if updateStatus(of: sensor, at: t, events: &events) { present.insert(sensor) }
         }
 
         // The last tick's vector is cleared and filled again in place: no allocation per tick unless a tick sink kept it.
