@@ -27,7 +27,7 @@ test: test-deps venv
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 ## test-sanitize: every test again under AddressSanitizer and ThreadSanitizer, the daemons they start too
-## (scripts/test-sanitize.sh; SANITIZERS="thread" for one; about 12 minutes)
+## (scripts/test-sanitize.sh; SANITIZERS="thread" for one; about 15 minutes from nothing)
 test-sanitize: test-deps venv
 	SWIFT=$(SWIFT) scripts/test-sanitize.sh
 

@@ -61,7 +61,7 @@ let package = Package(
             name: "PresenceService",
             dependencies: [
                 "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording", "PresenceReport", "PresenceCapture",
-                "CSystemd",
+                "CShims", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -14,32 +14,14 @@ import Testing
     @Test func recordCapturesRadarBytesAndALSAAudioExactly() throws {
         let dir = try TestSupport.temporaryDirectory()
         let sensor = try FakeLD2410()
-        // Audio through a named pipe: the file plugin reads it as it is written, at the pace we write.
+        // Audio through a named pipe: the file plugin reads it as it is written, at the pace it is written.
         let input: [Int16] = (0..<48000).map { Int16(truncatingIfNeeded: $0 &* 7919) }
-        let fifo = dir.appendingPathComponent("audio.fifo").path
-        guard mkfifo(fifo, 0o600) == 0 else { throw TestFailure("mkfifo: \(String(cString: strerror(errno)))") }
-        let alsa = try ALSAFilePlugin.config(device: "presenced_live", input: fifo, in: dir)
-        // The recorder closes its end first: a write after that must fail (EPIPE), not kill the test process.
-        signal(SIGPIPE, SIG_IGN)
-        let writer = Thread {
-            let fd = open(fifo, O_WRONLY)
-            guard fd >= 0 else { return }
-            defer { close(fd) }
-            // 20 ms pieces at about real time, then silence held open so the plugin does not see the end.
-            for k in stride(from: 0, to: input.count, by: 320) {
-                let piece = Array(input[k..<min(k + 320, input.count)])
-                guard piece.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 else { return }
-                usleep(18_000)
-            }
-            let silence = [UInt8](repeating: 0, count: 64000)
-            _ = silence.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            Thread.sleep(forTimeInterval: 3)
-        }
-        writer.start()
+        let feed = try PacedAudioFeed(device: "presenced_live", signal: input, in: dir)
+        defer { feed.stop() }
         let config = dir.appendingPathComponent("live.toml").path
         try """
         [audio]
-        device = "presenced_live"
+        device = "\(feed.device)"
         [radar]
         device = "\(sensor.path)"
         [metrics]
@@ -47,7 +29,7 @@ import Testing
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("live.mcap").path
         let r = try TestSupport.run(TestSupport.binary, ["record", "--config", config, "--duration", "2500ms", "--out", out],
-                                    environment: ["ALSA_CONFIG_PATH": alsa])
+                                    environment: ["ALSA_CONFIG_PATH": feed.alsaConfigPath])
         #expect(r.status == 0, "\(r.stderr)")
 
         let reader = try RecordingReader(path: out)

@@ -11,9 +11,10 @@ hang up and as many new ones connect (each must get its hello); all of them read
 Every 5 s it samples the daemon's resident memory (VmRSS, and RssAnon: the heap, without the
 recording's file pages), open descriptors, threads, and the tick-duration histogram from /metrics.
 
-Prints, after a warm-up of a tenth of the run (at least 1 minute): RSS at the end of the warm-up and
-at the end, its growth and peak; descriptors then and at the end; tick p99 in each quarter of the run.
-Exits 1 when the heap grew by 1 MB or more after the warm-up, RSS passed 40 MB, the daemon holds more
+Prints, after a warm-up of a tenth of the run (at least 1 minute): the peak RSS and heap in the first
+and in the last stretch after it (a tenth of the rest, at least two loops of the recording: memory
+follows the loop up and down), their growth, and the peak of the run; descriptors; tick p99 in each
+quarter of the run. Exits 1 when the heap's peak grew by 1 MB or more after the warm-up, RSS passed 40 MB, the daemon holds more
 descriptors once every client has left than before the first came, a client got no hello, or the
 daemon died.
 """
@@ -150,8 +151,15 @@ def main():
     end = samples[-1]
     rest = [s for s in samples if s[0] >= warmup]
     peak_rss = max(s[1]["rss_kb"] for s in samples)
-    heap_growth = end[1]["anon_kb"] - after_warmup[1]["anon_kb"]
-    rss_growth = end[1]["rss_kb"] - after_warmup[1]["rss_kb"]
+    # Memory follows the replay's loop up and down (buffers of the recording's chunks): growth is the peak
+    # of the last stretch after the warm-up against the peak of the first, each a tenth of it (at least
+    # two loops of the recording, 90 s of it), not two single samples that may sit at any phase.
+    stretch = max(2 * 90 / args.speed, (duration - warmup) / 10)
+    first = [s for s in rest if s[0] < warmup + stretch]
+    last = [s for s in rest if s[0] > duration - stretch]
+    peak = lambda window, key: max(s[1][key] for s in window)
+    heap_growth = peak(last, "anon_kb") - peak(first, "anon_kb")
+    rss_growth = peak(last, "rss_kb") - peak(first, "rss_kb")
     quarters = []
     for q in range(4):
         lo, hi = duration * q / 4, duration * (q + 1) / 4
@@ -160,10 +168,11 @@ def main():
             quarters.append(tick_p99(window[-1][2], window[0][2]))
     print(f"soak: {args.minutes:g} min at {args.speed:g}x ({args.minutes * args.speed / 60:.1f} h of recording), "
           f"{args.clients} clients, {clients.connects} connections, {clients.hellos} hellos, {clients.failures} failures")
-    print(f"  RSS after the {warmup / 60:.1f} min warm-up {after_warmup[1]['rss_kb'] / 1024:.1f} MB, at the end "
-          f"{end[1]['rss_kb'] / 1024:.1f} MB (growth {rss_growth:+d} kB), peak {peak_rss / 1024:.1f} MB")
-    print(f"  heap (RssAnon) after the warm-up {after_warmup[1]['anon_kb'] / 1024:.1f} MB, at the end "
-          f"{end[1]['anon_kb'] / 1024:.1f} MB (growth {heap_growth:+d} kB); "
+    print(f"  RSS peak in the {stretch / 60:.1f} min after the {warmup / 60:.1f} min warm-up {peak(first, 'rss_kb') / 1024:.1f} MB, "
+          f"in the last {stretch / 60:.1f} min {peak(last, 'rss_kb') / 1024:.1f} MB (growth {rss_growth:+d} kB), "
+          f"peak of the run {peak_rss / 1024:.1f} MB")
+    print(f"  heap (RssAnon) peak in the same stretches {peak(first, 'anon_kb') / 1024:.1f} MB and "
+          f"{peak(last, 'anon_kb') / 1024:.1f} MB (growth {heap_growth:+d} kB); "
           f"range after the warm-up {min(s[1]['anon_kb'] for s in rest) / 1024:.1f}-{max(s[1]['anon_kb'] for s in rest) / 1024:.1f} MB")
     print(f"  descriptors with no client {alone['fds']} before, {alone_again['fds']} after; with {args.clients} clients "
           f"{after_warmup[1]['fds']} after the warm-up, {end[1]['fds']} at the end; threads {after_warmup[1]['threads']} -> {end[1]['threads']}")

@@ -1,12 +1,14 @@
 // C helpers for what Swift cannot reach directly (DESIGN.md §2, CShims):
 // termios2 custom baud rates, the V4L2 ioctl numbers (function-like macros) and
-// libv4l2's variadic calls, pseudo-terminals. Each function returns 0 or -errno unless noted.
+// libv4l2's variadic calls, pseudo-terminals, malloc.h. Each function returns 0 or -errno unless noted.
 #ifndef PRESENCED_CSHIMS_H
 #define PRESENCED_CSHIMS_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/videodev2.h>
+// glibc's mallopt and its parameters (M_MMAP_THRESHOLD), which Swift's Glibc module leaves out.
+#include <malloc.h>
 
 // Serial (serial.c): raw 8N1, no flow control, any baud rate (termios2 + BOTHER:
 // 256000 is not a POSIX Bxxx constant). VMIN 0 / VTIME 0: reads never block, poll() waits.

@@ -9,6 +9,7 @@ public enum Daemon {
     public static let version = "0.1.0"
 
     public static func run(config: PresenceConfig, logger: Logger) async throws {
+        MallocTuning.apply()
         // Fail at start (a model that does not open; a replay file's own error: 66 missing, 65 corrupt),
         // not later on the pipeline thread.
         let (classifier, sensors) = try config.prepareToRun()
