@@ -67,7 +67,8 @@ struct VMCaptureTests {
         let overrun = try #require(faults["overrun"] as? [String: Any])
         let audio = (overrun["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "sensor" && $0["sensor"] as? String == "audio" }
         #expect(audio.map { $0["status"] as? String ?? "" } == ["degraded", "ok"], "\(audio)")
-        #expect((audio.first?["reason"] as? String ?? "").contains("ALSA overrun"), "\(audio)")
+        let reason = audio.first.flatMap { $0["reason"] as? String } ?? ""
+        #expect(reason.contains("ALSA overrun"), "\(audio)")
         #expect((overrun["overruns"] as? Double ?? 0) >= 1)
         #expect(overrun["exit"] as? Int == 0)
     }
