@@ -4,8 +4,8 @@ tick time must stay flat.
 
 Usage: soak.py PRESENCED [--minutes M] [--speed S] [--clients N] [--keep DIR]
 
-Runs `PRESENCED run` on a looping replay (a walk-through and the sensor-dropouts scene, so occupancy
-and sensor events keep coming) at S times real time: --minutes 60 --speed 1 is an hour at real pace,
+Runs `PRESENCED run` on a looping replay (the sensor-dropouts scene, so occupancy and sensor events
+keep coming) at S times real time: --minutes 60 --speed 1 is an hour at real pace,
 --minutes 60 --speed 24 a day of events. N clients stay connected while every second a tenth of them
 hang up and as many new ones connect (each must get its hello); all of them read everything.
 Every 5 s it samples the daemon's resident memory (VmRSS, and RssAnon: the heap, without the
