@@ -35,12 +35,6 @@ public final class MonotonicCondition: @unchecked Sendable {
     public func lock() { pthread_mutex_lock(mutex) }
     public func unlock() { pthread_mutex_unlock(mutex) }
 
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
-
     public func signal() { pthread_cond_signal(cond) }
     public func broadcast() { pthread_cond_broadcast(cond) }
 
@@ -61,7 +55,4 @@ public final class MonotonicCondition: @unchecked Sendable {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec) + Int64(seconds * 1e9)
     }
-
-    /// Now on CLOCK_MONOTONIC (ns).
-    public static func now() -> Int64 { deadline(in: 0) }
 }

@@ -24,7 +24,7 @@ public final class FakeLD2410: @unchecked Sendable {
     /// What the code under test opens: the link when there is one, else the pseudo-terminal.
     public let path: String
     private let link: String?
-    // The master side; -1 while unplugged. Written only with `lock` held, by the streaming thread's owner.
+    // The master side, guarded by `lock`; -1 while unplugged.
     private var master: Int32 = -1
     private let behaviour: Behaviour
     private let lock = NSLock()
@@ -58,11 +58,7 @@ public final class FakeLD2410: @unchecked Sendable {
     public func stop() {
         lock.withLock { stopped = true }
         while thread?.isFinished == false { usleep(1000) }
-        lock.withLock {
-            if master >= 0 { close(master) }
-            master = -1
-        }
-        if let link { unlink(link) }
+        unplug()
     }
 
     /// Pulls the plug: the link goes and the pseudo-terminal is hung up (the reader sees the hang-up).
