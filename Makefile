@@ -115,13 +115,12 @@ deb: release man
 	scripts/deb.sh $(RELEASE_BIN) $(MAN)
 
 ## model: train the default model from Recordings/ (training.tsv, seeds 2-3, and real training audio);
-## writes models/default.model, its card models/README.md, and the copy built into the binary
+## writes models/default.model and its card models/README.md; the next build embeds the model in the binary
 model: release venv
 	MANIFEST=Recordings/training.tsv PRESENCED=$(RELEASE_BIN) scripts/corpus.sh
 	for k in 1 2 3; do $(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands \
 		Recordings/generated/train/speech-commands-train-$$k.mcap --part train-$$k || exit 1; done
 	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
-	scripts/embed-model.sh
 
 ## load-socket: 1000 subscribers on the event socket: every event to every client in order, fan-out p99 (about 40 s)
 load-socket: release

@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
-// presenced: sensor-fusion presence detection daemon. Module layout: DESIGN.md §2.
-// Imports point down the table: presenced → PresenceService → (Capture, Recording,
-// Fusion, Radar, DSP) → PresenceCore.
+// presenced: sensor-fusion presence detection daemon. Each module's room and what it may import:
+// ARCHITECTURE.md (DESIGN.md §2). Imports point down: presenced → PresenceService and PresenceReport →
+// PresencePipeline → (PresenceFusion, PresenceDSP, PresenceRadar, PresenceRecording) → PresenceCore;
+// PresenceSimulator and PresenceCapture beside the pipeline, never imported by it.
 import PackageDescription
 
 /// Per-pixel and per-sample code is optimised even in debug builds: unoptimised
@@ -19,8 +20,9 @@ let package = Package(
         .library(name: "PresenceCapture", targets: ["PresenceCapture"]),
         .library(name: "PresenceDSP", targets: ["PresenceDSP"]),
         .library(name: "PresenceFusion", targets: ["PresenceFusion"]),
+        .library(name: "PresencePipeline", targets: ["PresencePipeline"]),
         .library(name: "PresenceRecording", targets: ["PresenceRecording"]),
-        .library(name: "PresenceService", targets: ["PresenceService"]),
+        .library(name: "PresenceSimulator", targets: ["PresenceSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,21 +48,33 @@ let package = Package(
         .target(name: "PresenceCore"),
         .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
         .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
-        .target(name: "PresenceFusion", dependencies: ["PresenceCore"]),
-        // The evaluation report (HTML with SVG timelines) for `presenced eval`.
-        .target(name: "PresenceReport", dependencies: ["PresenceCore", "PresenceFusion"]),
+        // The built-in model is models/default.model, embedded at build time (Plugins/EmbedModel).
+        .target(name: "PresenceFusion", dependencies: ["PresenceCore"], plugins: ["EmbedModel"]),
+        .plugin(name: "EmbedModel", capability: .buildTool(), dependencies: ["EmbedModelTool"]),
+        .executableTarget(name: "EmbedModelTool", path: "Plugins/EmbedModelTool"),
+        // The recording format only: MCAP reader and writer, message codecs, repair.
         .target(
             name: "PresenceRecording",
-            dependencies: ["PresenceCore", "PresenceRadar", "CZstd", "CLZ4", "CZlib"],
+            dependencies: ["PresenceCore", "CZstd", "CLZ4", "CZlib"],
             exclude: ["Schemas/README.md", "Schemas/proto"],
             swiftSettings: hotKernels
         ),
+        // Synthetic rooms: scenes, people, simulated camera, microphone and radar (`presenced simulate`).
+        .target(name: "PresenceSimulator", dependencies: ["PresenceCore", "PresenceRadar", "PresenceRecording"], swiftSettings: hotKernels),
+        // The pure pipeline (samples in, features, p(occupied) and events out) and the runs over recordings
+        // that drive it: replay, evaluation (its metrics, baselines and traces), training.
+        .target(
+            name: "PresencePipeline",
+            dependencies: ["PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording"]
+        ),
+        // The evaluation report (metrics.json, HTML with SVG timelines, the text table) for `presenced eval`.
+        .target(name: "PresenceReport", dependencies: ["PresenceCore", "PresencePipeline"]),
         // Live capture: camera, microphone and radar threads, reconnect with backoff, rings.
         .target(name: "PresenceCapture", dependencies: ["PresenceCore", "PresenceRadar", "CShims", "CALSA"]),
         .target(
             name: "PresenceService",
             dependencies: [
-                "PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording", "PresenceReport", "PresenceCapture",
+                "PresenceCore", "PresenceFusion", "PresenceRecording", "PresencePipeline", "PresenceCapture",
                 "CShims", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "presenced",
             dependencies: [
-                "PresenceService",
+                "PresenceService", "PresencePipeline", "PresenceSimulator", "PresenceReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,13 +100,16 @@ let package = Package(
         ], path: "Fuzz/Sources"),
 
         // Shared by the test targets: the binary, processes, the regression corpus.
-        .target(name: "PresenceTestSupport", dependencies: ["PresenceRadar", "CShims"], path: "Tests/PresenceTestSupport"),
+        .target(name: "PresenceTestSupport", dependencies: ["PresenceCore", "PresenceRadar", "PresenceRecording", "PresenceSimulator", "CShims"],
+                path: "Tests/PresenceTestSupport"),
         .testTarget(name: "PresenceCoreTests", dependencies: ["PresenceCore"]),
         .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
         .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport", "CShims"]),
-        .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceTestSupport"]),
+        .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceSimulator", "PresenceTestSupport"]),
+        .testTarget(name: "PresenceSimulatorTests", dependencies: ["PresenceSimulator", "PresenceTestSupport"]),
+        .testTarget(name: "PresencePipelineTests", dependencies: ["PresencePipeline", "PresenceSimulator", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",
             dependencies: ["PresenceService", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]

@@ -9,14 +9,15 @@ Pairs are named "<what> (presenced...)" and "<what> (baseline...)"; a
 benchmark without a pair (measured against a target, like audio at 1000x real
 time) is listed after them with its p50. The
 benchmark tool counts some mallocs of its own per measured iteration (about
-16), so "extra mallocs" subtracts the fewest any benchmark of the same
-executable showed.
+16), so "extra mallocs" subtracts the count of the executable's own empty
+benchmark, "Floor (an empty measured iteration)" (Benchmarks/Sources/BenchmarkFloor).
 Standard library only; prints Markdown for BENCHMARKS.md.
 """
 import re
 import subprocess
 import sys
 
+FLOOR = "Floor (an empty measured iteration)"
 UNITS = {"ns": 1, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9, "K": 1e3, "M": 1e6, "#": 1}
 
 
@@ -59,11 +60,13 @@ def parse(text):
 def main():
     args = sys.argv[1:]
     results = parse(run(args))
-    # The tool's own mallocs differ by executable: each benchmark is measured against the fewest any
-    # benchmark of its own executable showed.
-    floors = {}
-    for r in results.values():
-        floors[r["target"]] = min(floors.get(r["target"], 1e18), r.get("Malloc (total)", 1e18))
+    # The tool's own mallocs differ by executable: each benchmark is measured against its executable's
+    # empty benchmark, run beside it.
+    floors = {r["target"]: r.get("Malloc (total)", 0) for n, r in results.items() if n == FLOOR}
+    missing = {r["target"] for r in results.values()} - floors.keys()
+    if missing:
+        sys.exit(f"bench: no '{FLOOR}' benchmark measured in {sorted(missing)} (registerFloorBenchmark())")
+    results = {n: r for n, r in results.items() if n != FLOOR}
     pairs = {}
     for name, r in results.items():
         m = re.match(r"(.*) \((presenced|baseline)[^)]*\)$", name)

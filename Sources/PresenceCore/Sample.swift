@@ -1,6 +1,6 @@
 /// One timestamped piece of sensor data. Live capture, replay and the simulator
 /// all produce this same type, so the pipeline cannot tell them apart (DESIGN.md §1).
-public struct Sample: Sendable {
+public struct Sample: Sendable, Equatable {
     /// Capture time, nanoseconds since the Unix epoch, on the monotonic-derived clock of DESIGN.md §1.
     public var t: Int64
     public var payload: Payload
@@ -18,7 +18,7 @@ public struct Sample: Sendable {
         }
     }
 
-    public enum Payload: Sendable {
+    public enum Payload: Sendable, Equatable {
         case video(VideoFrame)
         case audio(AudioChunk)
         case serial(SerialChunk)

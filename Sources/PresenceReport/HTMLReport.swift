@@ -1,5 +1,5 @@
 import PresenceCore
-import PresenceFusion
+import PresencePipeline
 
 /// The evaluation as one self-contained HTML page (no scripts, no external
 /// files): a summary in plain words first, then tables per recording, per

@@ -1,4 +1,4 @@
-import PresenceFusion
+import PresencePipeline
 
 /// The evaluation as a plain-text table for a terminal: one row per recording, then the totals.
 public enum TextSummary {

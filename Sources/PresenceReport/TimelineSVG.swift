@@ -1,5 +1,5 @@
 import PresenceCore
-import PresenceFusion
+import PresencePipeline
 
 /// One recording as an inline SVG picture, top to bottom: sensor events, the
 /// labels ("someone there"), what presenced said, whether that was right, and

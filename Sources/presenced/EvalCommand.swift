@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import PresencePipeline
 import PresenceReport
-import PresenceService
 
 struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,11 +26,13 @@ struct Eval: AsyncParsableCommand {
 
     func run() async throws {
         try await exitingOnError {
-            var options = EvaluationOptions(files: files, reportDir: report)
-            options.config = try pipeline.loadConfig()
+            let config = try pipeline.loadConfig()
+            var options = EvaluationOptions(files: files, classifier: try config.classifier(int8: int8),
+                                            modelName: config.modelName + (int8 ? " (weights quantised to int8)" : ""))
+            options.settings = config.pipelineSettings
             options.lenient = pipeline.lenient
-            options.int8 = int8
-            let evaluation = try EvaluationRun.run(options, warn: { printError("presenced: warning: \($0)") })
+            let (evaluation, traces) = try EvaluationRun.evaluate(options, warn: { printError("presenced: warning: \($0)") })
+            try ReportFiles.write(evaluation, traces: traces, to: report)
             print(TextSummary.table(evaluation))
             print("report: \((report as NSString).appendingPathComponent("index.html"))")
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PresenceFusion
-import PresenceService
+import PresencePipeline
 
 struct ExportONNX: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

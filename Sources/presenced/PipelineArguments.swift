@@ -1,4 +1,5 @@
 import ArgumentParser
+import PresencePipeline
 import PresenceService
 
 /// The options every command that replays recordings through the pipeline takes (replay, eval).
@@ -17,5 +18,14 @@ struct PipelineArguments: ParsableArguments {
         var c = try config.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? PresenceConfig()
         if let model { c.fusion.model = model }
         return c
+    }
+
+    /// A replay of `files` with the configuration's sensors, tracker and model.
+    func replayOptions(_ files: [String]) throws -> ReplayOptions {
+        let config = try loadConfig()
+        var options = ReplayOptions(files: files, classifier: try config.classifier())
+        options.settings = config.pipelineSettings
+        options.lenient = lenient
+        return options
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PresenceService
+import PresencePipeline
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,15 +29,13 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         try await exitingOnError {
-            var options = ReplayOptions(files: files)
-            options.config = try pipeline.loadConfig()
+            var options = try pipeline.replayOptions(files)
             options.speed = speed == "max" ? nil : Double(speed)
             options.dumpMasksDir = dumpMasks
             options.featuresCSV = features
-            options.lenient = pipeline.lenient
             let out = LineWriter(handle: .standardOutput)
             defer { out.flush() }
-            try PresenceService.Replay.run(options, emit: { out.write($0) }, warn: { printError("presenced: warning: \($0)") })
+            try PresencePipeline.Replay.run(options, emit: { out.write($0) }, warn: { printError("presenced: warning: \($0)") })
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import PresenceCore
-import PresenceRecording
-import PresenceService
+import PresencePipeline
+import PresenceSimulator
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

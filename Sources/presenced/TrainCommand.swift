@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PresenceFusion
+import PresencePipeline
 import PresenceService
 
 struct Train: AsyncParsableCommand {
@@ -50,7 +51,7 @@ struct Train: AsyncParsableCommand {
     func run() async throws {
         try await exitingOnError {
             var options = TrainingOptions(files: files, out: out)
-            options.config = try config.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? PresenceConfig()
+            options.pipeline = (try config.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? PresenceConfig()).pipelineSettings
             options.settings.seed = seed
             options.settings.maxEpochs = epochs
             options.settings.validationEvery = validationEvery

@@ -19,6 +19,31 @@ import PresenceCore
         #expect(LD2410Encoder.report(Self.basic)[4] == 0x0D)
     }
 
+    /// The example frames printed in Hi-Link's "LD2410 serial communication protocol" (V1.02, the data output
+    /// section), byte for byte: independent of our encoder. In engineering mode the two bytes after the
+    /// still-gate energies are the module's additional data (light level and OUT pin on current firmware).
+    @Test func decodesTheDatasheetsOwnExampleFrames() {
+        let basicFrame: [UInt8] = [0xF4, 0xF3, 0xF2, 0xF1, 0x0D, 0x00, 0x02, 0xAA, 0x02, 0x51, 0x00, 0x00, 0x00, 0x00, 0x3B,
+                                   0x00, 0x00, 0x55, 0x00, 0xF8, 0xF7, 0xF6, 0xF5]
+        let engineeringFrame: [UInt8] = [0xF4, 0xF3, 0xF2, 0xF1, 0x23, 0x00, 0x01, 0xAA, 0x03, 0x1E, 0x00, 0x3C, 0x00, 0x00, 0x39,
+                                         0x00, 0x00, 0x08, 0x08, 0x3C, 0x22, 0x05, 0x03, 0x03, 0x04, 0x03, 0x06, 0x05,
+                                         0x00, 0x00, 0x39, 0x10, 0x13, 0x06, 0x06, 0x08, 0x04, 0x03, 0x05,
+                                         0x55, 0x00, 0xF8, 0xF7, 0xF6, 0xF5]
+        var p = LD2410Parser()
+        var out: [RadarMessage] = []
+        p.feed(basicFrame + engineeringFrame, into: &out)
+        #expect(p.badFrames == 0 && out.count == 2)
+        // Stationary target; moving target at 0x0051 = 81 cm with energy 0; still energy 0x3B = 59.
+        #expect(out.first == .report(.ld2410(LD2410Report(targetState: 2, movingDistanceCm: 81, movingEnergy: 0, stillDistanceCm: 0,
+                                                          stillEnergy: 59, detectionDistanceCm: 0))))
+        // Moving and still target; moving at 0x001E = 30 cm with energy 0x3C = 60; still energy 0x39 = 57;
+        // gates 0-8 each way.
+        let gates = LD2410Report(targetState: 3, movingDistanceCm: 30, movingEnergy: 60, stillDistanceCm: 0, stillEnergy: 57,
+                                 detectionDistanceCm: 0, movingGateEnergies: [60, 34, 5, 3, 3, 4, 3, 6, 5],
+                                 stillGateEnergies: [0, 0, 57, 16, 19, 6, 6, 8, 4], lightLevel: 3, outPin: 5)
+        #expect(out.last == .report(.ld2410(gates)), "\(out)")
+    }
+
     @Test func decodesFramesSplitAtEveryOffset() {
         let stream = LD2410Encoder.report(Self.engineering) + LD2410Encoder.report(Self.basic)
         for cut in 0...stream.count {

@@ -3,6 +3,7 @@ import PresenceCore
 import PresenceTestSupport
 import Testing
 @testable import PresenceRecording
+import PresenceSimulator
 
 /// Our recordings against Python's independent MCAP stack (mcap,
 /// mcap-protobuf-support, foxglove-schemas-protobuf) from `make venv`.

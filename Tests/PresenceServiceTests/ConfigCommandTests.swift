@@ -1,4 +1,5 @@
 import Foundation
+import PresenceCore
 import PresenceTestSupport
 import Testing
 @testable import PresenceService

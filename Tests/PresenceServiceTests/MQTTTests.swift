@@ -147,7 +147,7 @@ import Testing
         }
         // Occupancy is published on change only: never the same value twice in a row.
         let states = sub.payloads(changes)
-        #expect(zip(states, states.dropFirst()).allSatisfy { $0 != $1 }, "\(states)")
+        #expect(!states.isEmpty && zip(states, states.dropFirst()).allSatisfy { $0 != $1 }, "\(states)")
         let attributes = try #require(sub.payloads("presenced/den/attributes").last)
         #expect(attributes.contains("\"confidence\":") && attributes.contains("\"radar\":\"ok\""), "\(attributes)")
 

@@ -186,6 +186,12 @@ def main():
         failed.append(f"descriptors grew from {alone['fds']} to {alone_again['fds']} once every client had left")
     if clients.failures:
         failed.append(f"{clients.failures} clients got no hello")
+    # Flat tick time: no later quarter's p99 more than one histogram bucket above the first quarter's.
+    buckets = [le for le, _ in samples[-1][2]]
+    first_p99 = quarters[0][0] if quarters else None
+    for q, (le, _) in enumerate(quarters[1:], start=2):
+        if first_p99 is not None and le is not None and buckets.index(le) > buckets.index(first_p99) + 1:
+            failed.append(f"tick p99 grew from {first_p99 * 1000:g} ms in the first quarter to {le * 1000:g} ms in quarter {q}")
     if failed:
         sys.exit(f"soak: FAIL: {'; '.join(failed)} (the daemon's files: {work})")
     if not args.keep:

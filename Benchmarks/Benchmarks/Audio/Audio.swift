@@ -3,9 +3,10 @@
 // mel bands, flatness, pitch strength, voice score, as the pipeline runs them,
 // on the microphone of a simulated sit-still scene (voice, footsteps, room tone).
 import Benchmark
+import BenchmarkFloor
 import PresenceCore
 import PresenceDSP
-import PresenceRecording
+import PresenceSimulator
 
 func chunks() -> [AudioChunk] {
     var out: [AudioChunk] = []
@@ -17,6 +18,7 @@ func chunks() -> [AudioChunk] {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 5_000)
+    registerFloorBenchmark()
     let all = chunks()
     // 50 chunks of 20 ms: one second of audio per iteration.
     Benchmark("Audio features per second of audio (presenced)") { benchmark in

@@ -7,6 +7,7 @@
 //   into a new array per frame (the obvious implementation).
 // The camera's V4L2 path needs a real driver: `make test-vm` covers it, not a benchmark.
 import Benchmark
+import BenchmarkFloor
 import CALSABench
 import CShims
 import Foundation
@@ -34,6 +35,7 @@ func alsaFilePlugin() -> String {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: metrics, maxDuration: .seconds(3), maxIterations: 20_000)
+    registerFloorBenchmark()
     setenv("ALSA_CONFIG_PATH", alsaFilePlugin(), 1)
 
     Benchmark("Microphone 20 ms chunk (presenced)") { benchmark in

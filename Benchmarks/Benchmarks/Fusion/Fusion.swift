@@ -3,11 +3,13 @@
 // network (p(occupied) and each sensor's own score). Beside it, the first-cut
 // hand-set fusion it replaced, measured in the same run.
 import Benchmark
+import BenchmarkFloor
 import PresenceCore
 import PresenceFusion
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 1_000_000)
+    registerFloorBenchmark()
     var f = FeatureVector(t: 0, present: .all)
     var rng = SplitMix64(seed: 1)
     for i in f.values.indices { f.values[i] = Float(rng.next() % 1000) / 100 }

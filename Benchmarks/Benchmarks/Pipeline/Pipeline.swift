@@ -10,11 +10,13 @@
 // At the end of the minute the recording starts again, re-based in time, so the
 // pipeline sees one long run; that iteration reopens the file (an outlier).
 import Benchmark
+import BenchmarkFloor
 import Foundation
 import PresenceCore
 import PresenceFusion
 import PresenceRecording
-import PresenceService
+import PresencePipeline
+import PresenceSimulator
 
 /// The recording, made once per machine in the temporary directory (the simulator takes a few seconds).
 func recording() throws -> String {
@@ -75,7 +77,7 @@ final class SecondBySecond {
 /// The pipeline as `replay` makes it with the default configuration: the built-in model.
 func newPipeline() -> Pipeline {
     do {
-        return Pipeline(options: .init(tracker: PresenceConfig().fusion.trackerParameters, expectedSensors: [.camera, .audio, .radar]),
+        return Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.camera, .audio, .radar]),
                         classifier: try MLPFusion(model: .builtin))
     } catch {
         fatalError("the built-in model does not load: \(error)")
@@ -129,6 +131,7 @@ final class DecodedSeconds {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 10_000)
+    registerFloorBenchmark()
     let path: String
     do {
         path = try recording()

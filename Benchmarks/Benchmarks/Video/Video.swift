@@ -3,9 +3,10 @@
 // blob, frame difference) on the frames of a simulated walk-through, the same
 // frames `scripts/peers/bgs_vs_mog2.py` gives OpenCV's MOG2 in the same run.
 import Benchmark
+import BenchmarkFloor
 import PresenceCore
 import PresenceDSP
-import PresenceRecording
+import PresenceSimulator
 
 /// The camera frames of `presenced simulate --scene walk-through --duration 60s --seed 3`.
 func frames() -> [VideoFrame] {
@@ -18,6 +19,7 @@ func frames() -> [VideoFrame] {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 20_000)
+    registerFloorBenchmark()
     let all = frames()
 
     Benchmark("Background subtraction 320x240 per frame (presenced)") { benchmark in

@@ -131,7 +131,7 @@ public struct ModelFile: Sendable, Codable, Equatable {
         return MLP(layers: layers.map { MLP.Layer(inputs: $0.inputs, outputs: $0.outputs, weights: $0.weights, bias: $0.bias, activation: $0.activation) })
     }
 
-    /// The default model built into the binary (models/default.model, embedded by scripts/embed-model.sh).
+    /// The default model built into the binary (models/default.model, embedded at build time by Plugins/EmbedModel).
     public static let builtin: ModelFile = {
         do {
             return try decode(Data(builtinJSON.utf8), name: "the built-in model")

@@ -1,5 +1,6 @@
 import PresenceCore
 import PresenceFusion
+import PresencePipeline
 
 /// The daemon's configuration (DESIGN.md §6). Every key is optional; these
 /// defaults are the documented ones in config/presenced.toml. A sensor section
@@ -141,4 +142,10 @@ extension PresenceConfig {
 
     /// The name `presence_build_info{model}` reports.
     public var modelName: String { fusion.model.isEmpty ? "builtin:\(ModelFile.builtin.name)" : fusion.model }
+
+    /// What the runs over recordings (replay, eval, train) take from this file: the configured sensors
+    /// (narrowing a recording's modalities) and the tracker.
+    public var pipelineSettings: PipelineSettings {
+        PipelineSettings(sensors: configuredSensors, tracker: fusion.trackerParameters)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PresenceCore
+import PresencePipeline
 import PresenceFusion
 import ServiceLifecycle
 import Synchronization

@@ -1,5 +1,6 @@
 import CSystemd
 import Logging
+import PresenceCore
 import ServiceLifecycle
 
 /// Pings systemd's watchdog (`WatchdogSec=` in the unit) at half its period, but only while the pipeline

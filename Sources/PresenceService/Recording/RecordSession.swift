@@ -1,5 +1,6 @@
 import Foundation
 import PresenceCore
+import PresencePipeline
 import PresenceRecording
 
 /// `presenced record`: the configured devices (or a `[replay]` file) written

@@ -60,9 +60,12 @@ public final class PresenceMetrics: Sendable {
             r.makeCounter(descriptor: d("samples_dropped_total", "Samples dropped before the pipeline, by reason"), labels: [("sensor", $0.rawValue), ("reason", "overrun")])
         }
         reconnects = perSensor { r.makeCounter(descriptor: d("sensor_reconnects_total", "Times a lost sensor came back"), labels: [("sensor", $0.rawValue)]) }
-        let tickBuckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
-                                       .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
-                                       .milliseconds(25), .milliseconds(50), .milliseconds(100)]
+        // A tick takes 0.1-0.5 ms on a PC: fine steps there, so that a drift of a tenth of a millisecond
+        // shows (make soak compares the p99 of each quarter of its run), coarse ones for a slow board.
+        let tickBuckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(150), .microseconds(200),
+                                       .microseconds(250), .microseconds(300), .microseconds(400), .microseconds(500),
+                                       .microseconds(750), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+                                       .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100)]
         tickDuration = r.makeDurationHistogram(descriptor: d("tick_duration_seconds", "Processing time of one 10 Hz pipeline tick"), buckets: tickBuckets)
         let delayBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)]

@@ -1,6 +1,7 @@
 import Foundation
 import PresenceCapture
 import PresenceCore
+import PresencePipeline
 
 /// The configured devices, each on its capture thread (PresenceCapture), merged
 /// for the pipeline: samples in time order after a short reordering window

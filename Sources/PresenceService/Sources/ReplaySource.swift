@@ -1,4 +1,5 @@
 import PresenceCore
+import PresencePipeline
 import PresenceRecording
 
 /// Replays a recording as if it were live sensors (`run` with `[replay]`):

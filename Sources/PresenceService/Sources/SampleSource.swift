@@ -1,4 +1,5 @@
 import PresenceCore
+import PresencePipeline
 
 /// Where the pipeline's samples come from: a recording played as if live
 /// (ReplaySource) or the devices themselves (LiveSource). `run` and `record`

@@ -1,14 +1,16 @@
 import PresenceCore
 import PresenceRadar
 import PresenceRecording
+import PresenceSimulator
 import Testing
-@testable import PresenceService
+@testable import PresencePipeline
+import PresenceFusion
 
 @Suite struct PipelineTests {
     static let start = Simulator.defaultStart
 
     static func run(_ scene: SimulatedScene, seconds: Int64, keep: (Sample) -> Bool) -> (events: [PresenceEvent], ticks: [Pipeline.Tick]) {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.camera, .audio, .radar]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.camera, .audio, .radar]))
         var events: [PresenceEvent] = []
         var ticks: [Pipeline.Tick] = []
         pipeline.tickSink = { ticks.append($0) }
@@ -49,7 +51,7 @@ import Testing
     }
 
     @Test func corruptRadarBytesAreCountedNotFatal() {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.radar]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
         var events: [PresenceEvent] = []
         var rng = SplitMix64(seed: 9)
         for i in 0..<200 {
@@ -67,7 +69,7 @@ import Testing
     /// Frames that fail their checks make the radar `degraded` at the tick they are seen, with how many;
     /// it is `ok` again after DataLossMonitor.recovery without one. Good frames all along: never lost.
     @Test func radarGarbageDegradesItUntilTheDataIsCleanAgain() {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.radar]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
         var events: [PresenceEvent] = []
         func frame(_ ms: Int64, corrupt: Bool) {
             var bytes = LD2410Encoder.report(LD2410Report(targetState: 0, movingDistanceCm: 0, movingEnergy: 0, stillDistanceCm: 0,
@@ -108,7 +110,7 @@ import Testing
     /// Losses the source reports (an ALSA overrun) degrade the sensor; silence then makes it lost, which wins;
     /// after its return it is ok (and what it lost while lost is not held against it).
     @Test func anOverrunDegradesTheMicrophoneAndLostWinsOverDegraded() {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.audio]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.audio]))
         var events: [PresenceEvent] = []
         func audio(from: Int64, to: Int64) {
             for ms in stride(from: from, to: to, by: 20) {
@@ -134,7 +136,7 @@ import Testing
     /// Live capture: a device that fails is lost at once with its reason; it is ok again only after its
     /// capture thread says it delivers (not merely because a sample stamped after the failure arrived).
     @Test func aFailureReportedByCaptureAndTheReturn() {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.audio]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.audio]))
         var events: [PresenceEvent] = []
         func audio(_ ms: Int64) -> Sample {
             Sample(t: Self.start + ms * Nanos.perMillisecond, payload: .audio(AudioChunk(sampleRate: 16000, samples: [Int16](repeating: 0, count: 320))))
@@ -157,7 +159,7 @@ import Testing
 
     /// With no sample at all, time still passes: ticks close and silent sensors are found lost.
     @Test func idleTimeClosesTicksWithoutSamples() {
-        let pipeline = Pipeline(options: .init(tracker: PresenceConfig.Fusion().trackerParameters, expectedSensors: [.camera]))
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.camera]))
         var events: [PresenceEvent] = []
         var ticks = 0
         pipeline.tickSink = { _ in ticks += 1 }

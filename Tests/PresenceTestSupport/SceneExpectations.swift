@@ -2,19 +2,32 @@ import PresenceCore
 
 /// Checks a run's occupancy events against its labels the way the issue states
 /// it: entry within 2 s of the label, exit within hold + 2 s, no flapping.
-struct SceneExpectations {
-    struct Label { var t: Int64; var occupied: Bool }
+public struct SceneExpectations {
+    public struct Label: Sendable {
+        public var t: Int64
+        public var occupied: Bool
+        public init(t: Int64, occupied: Bool) {
+            self.t = t
+            self.occupied = occupied
+        }
+    }
 
-    var labels: [Label]
-    var events: [PresenceEvent]
-    var hold: Int64
+    public var labels: [Label]
+    public var events: [PresenceEvent]
+    public var hold: Int64
 
-    var occupancy: [OccupancyChange] {
+    public init(labels: [Label], events: [PresenceEvent], hold: Int64) {
+        self.labels = labels
+        self.events = events
+        self.hold = hold
+    }
+
+    public var occupancy: [OccupancyChange] {
         events.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
     }
 
     /// Label changes of `occupied` (the first label only sets the initial state).
-    var labelChanges: [Label] {
+    public var labelChanges: [Label] {
         var out: [Label] = []
         var current = false
         for l in labels where l.occupied != current {
@@ -25,7 +38,7 @@ struct SceneExpectations {
     }
 
     /// Human-readable problems; empty when the run meets every expectation.
-    func problems() -> [String] {
+    public func problems() -> [String] {
         var problems: [String] = []
         let changes = labelChanges
         let got = occupancy

@@ -1,3 +1,5 @@
+import PresenceRecording
+
 /// Writes a simulated scene as a recording: every sample, every label, and the
 /// scene facts in the `presenced` metadata record. With `truthMasks` on,
 /// `mask` receives the n-th camera frame's truth mask (n from 1), which the

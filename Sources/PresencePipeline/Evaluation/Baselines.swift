@@ -1,4 +1,5 @@
 import PresenceCore
+import PresenceFusion
 
 /// The simplest detectors people use today, for `presenced eval` to set beside
 /// presenced on the same ticks (issue 7): each says 1 or 0 from one rule, and

@@ -3,7 +3,8 @@ import PresenceCore
 import PresenceRecording
 import PresenceTestSupport
 import Testing
-@testable import PresenceService
+import PresenceFusion
+import PresenceSimulator
 
 /// simulate → replay through the real binary, judged against the labels:
 /// entry within 2 s, exit within hold + 2 s, no flapping, nothing in `empty`.
@@ -16,7 +17,7 @@ import Testing
         let r = try TestSupport.presenced("replay", file)
         #expect(r.status == 0, "\(r.stderr)")
         let result = SceneExpectations(labels: try SceneFixtures.labels(file), events: SceneFixtures.events(r.stdoutText),
-                                       hold: PresenceConfig.Fusion().hold)
+                                       hold: Tracker.Parameters().hold)
         #expect(result.problems() == [], "\(scene.rawValue): \(r.stdoutText)")
         if scene == .empty { #expect(result.occupancy.isEmpty) }
         // No sensor drops out in these scenes.
@@ -37,19 +38,6 @@ import Testing
         #expect(lines.count == 2 * single.count)
         let seqs = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["seq"] as? Int }
         #expect(seqs == Array(1...lines.count))
-    }
-
-    @Test func simulateIsDeterministicForASeed() throws {
-        let dir = try TestSupport.temporaryDirectory()
-        var files: [Data] = []
-        for (i, seed) in [7, 7, 8].enumerated() {
-            let out = dir.appendingPathComponent("s\(i).mcap").path
-            let r = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "12s", "--seed", "\(seed)", "--out", out)
-            #expect(r.status == 0, "\(r.stderr)")
-            files.append(try Data(contentsOf: URL(fileURLWithPath: out)))
-        }
-        #expect(files[0] == files[1])
-        #expect(files[0] != files[2])
     }
 
     @Test func dumpMasksWritesOnePGMPerFrame() throws {

@@ -1,3 +1,5 @@
+import PresenceCore
+
 /// The result of `presenced eval`: every recording's score and their sums, per
 /// condition and per modality. Encoded as the report's metrics.json.
 public struct Evaluation: Sendable, Codable {

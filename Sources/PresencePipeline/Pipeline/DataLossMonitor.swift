@@ -11,11 +11,11 @@ import PresenceCore
 /// One loss is enough, because each one is data the fusion did not get; the
 /// recovery window keeps a sensor that keeps losing data from flapping (at most
 /// one `degraded`/`ok` pair per window).
-struct DataLossMonitor {
+public struct DataLossMonitor {
     /// Loss-free time after which a degraded sensor is `ok` again.
-    static let recovery: Int64 = 5 * Nanos.perSecond
+    public static let recovery: Int64 = 5 * Nanos.perSecond
 
-    enum Kind: Hashable, CaseIterable {
+    public enum Kind: Hashable, CaseIterable {
         /// Frames that failed their checks (the radar parsers' bad frames).
         case corrupt
         /// The device lost data itself: an ALSA overrun, frames the V4L2 driver skipped.

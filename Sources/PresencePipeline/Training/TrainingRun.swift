@@ -12,7 +12,8 @@ public struct TrainingOptions: Sendable {
     public var out: String
     /// Where the model card goes; nil: none.
     public var card: String?
-    public var config = PresenceConfig()
+    /// The sensors and tracker of the replay (the features do not depend on the model).
+    public var pipeline = PipelineSettings()
     public var settings = MLPTrainer.Settings()
     public var lenient = false
 
@@ -30,11 +31,8 @@ public enum TrainingRun {
         var files: [ModelFile.TrainingFile] = []
         var conditions: [String: Double] = [:]
         var seconds = 0.0
-        var replay = ReplayOptions(files: options.files)
-        replay.config = options.config
-        replay.lenient = options.lenient
         for path in options.files.sorted() {
-            let examples = try ticks(of: path, options: replay, say: say)
+            let examples = try ticks(of: path, settings: options.pipeline, lenient: options.lenient, say: say)
             guard !examples.isEmpty else {
                 say("\(path): no /labels/occupancy: not used")
                 continue
@@ -78,11 +76,11 @@ public enum TrainingRun {
     }
 
     /// The labelled ticks of one recording: each tick with the label in force at its time.
-    static func ticks(of path: String, options: ReplayOptions, say: (String) -> Void) throws -> [TrainingSet.Example] {
+    static func ticks(of path: String, settings: PipelineSettings, lenient: Bool, say: (String) -> Void) throws -> [TrainingSet.Example] {
         var ticks: [(t: Int64, features: [Float], present: SensorSet)] = []
         var labels: [(t: Int64, label: OccupancyLabel)] = []
         // Only the extractors' features are kept: the classifier the pass needs is not used.
-        let damage = try Replay.pass(path, options: options, classifier: HeuristicFusion(), setUp: { pipeline in
+        let damage = try Replay.pass(path, settings: settings, classifier: HeuristicFusion(), lenient: lenient, setUp: { pipeline in
             pipeline.tickSink = { tick in ticks.append((tick.features.t, tick.features.values, tick.features.present)) }
         }, events: { _ in }, label: { t, l in labels.append((t, l)) })
         if let damage { say("\(path): skipped damaged data (--lenient): \(damage)") }

@@ -1,5 +1,3 @@
-import PresenceCore
-
 /// Durations in configuration and on the command line: a number and a unit,
 /// `ms`, `s`, `m` or `h` ("300ms", "30s", "1.5m"). A bare number is refused so
 /// that "30" cannot silently mean milliseconds to one reader and seconds to another.

@@ -3,14 +3,14 @@ import PresenceCore
 
 /// Holds a replay back to `speed` times real time, measured on the monotonic
 /// clock from the first sample. Pacing only delays; it never changes results.
-struct ReplayPacer {
-    let speed: Double
+public struct ReplayPacer {
+    public let speed: Double
     private var origin: (sample: Int64, wall: UInt64)?
 
-    init(speed: Double) { self.speed = speed }
+    public init(speed: Double) { self.speed = speed }
 
     /// Nanoseconds to wait before the sample at `t` is due (0 when due or unpaced).
-    mutating func delay(until t: Int64) -> UInt64 {
+    public mutating func delay(until t: Int64) -> UInt64 {
         guard speed > 0 else { return 0 }
         let now = DispatchTime.now().uptimeNanoseconds
         guard let o = origin else {
@@ -22,7 +22,7 @@ struct ReplayPacer {
     }
 
     /// Sleeps until `t` is due, in slices of at most 50 ms so that `shouldStop` is honoured promptly.
-    mutating func wait(until t: Int64, shouldStop: () -> Bool = { false }) {
+    public mutating func wait(until t: Int64, shouldStop: () -> Bool = { false }) {
         while !shouldStop() {
             let d = delay(until: t)
             if d == 0 { return }
@@ -31,7 +31,7 @@ struct ReplayPacer {
     }
 
     /// How late the sample at `t` is being delivered (capture delay in replay).
-    func lateness(of t: Int64) -> UInt64 {
+    public func lateness(of t: Int64) -> UInt64 {
         guard speed > 0, let o = origin else { return 0 }
         let due = o.wall &+ UInt64(max(0, Double(t - o.sample) / speed))
         let now = DispatchTime.now().uptimeNanoseconds

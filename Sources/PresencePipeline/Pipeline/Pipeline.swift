@@ -135,7 +135,7 @@ public final class Pipeline {
 
     /// Samples the source lost before they reached the pipeline (device overruns, a full capture ring):
     /// the sensor is `degraded` from the next tick (DataLossMonitor).
-    func dataLost(_ sensor: SensorKind, _ kind: DataLossMonitor.Kind, count: Int) {
+    public func dataLost(_ sensor: SensorKind, _ kind: DataLossMonitor.Kind, count: Int) {
         losses.record(sensor, kind, count: count)
     }
 

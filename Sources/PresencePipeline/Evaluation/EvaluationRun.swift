@@ -1,33 +1,31 @@
 import Foundation
 import PresenceCore
 import PresenceFusion
-import PresenceRecording
-import PresenceReport
 
 /// `presenced eval`: replays each recording through the pipeline (as `replay`
-/// does), keeps every tick next to the labels, scores them and writes the
-/// report: `metrics.json` and a self-contained `index.html`.
+/// does), keeps every tick next to the labels and scores them, beside presenced
+/// without each sensor and the baselines on the same ticks. PresenceReport
+/// writes what this returns as `metrics.json` and a self-contained `index.html`.
 public struct EvaluationOptions: Sendable {
     public var files: [String]
-    public var config = PresenceConfig()
-    public var reportDir: String
+    public var settings = PipelineSettings()
+    /// The fusion step under evaluation.
+    public var classifier: any OccupancyClassifier
+    /// Its name in the report ("builtin:default", a path; the int8 variant says so).
+    public var modelName: String
     public var lenient = false
-    /// Run the model with int8-quantised weights (what `export-onnx --int8` stores).
-    public var int8 = false
 
-    public init(files: [String], reportDir: String) {
+    public init(files: [String], classifier: any OccupancyClassifier, modelName: String) {
         self.files = files
-        self.reportDir = reportDir
+        self.classifier = classifier
+        self.modelName = modelName
     }
 }
 
 public enum EvaluationRun {
     /// Replays the files and scores them; `warn` hears of files without labels and of skipped damage.
     public static func evaluate(_ options: EvaluationOptions, warn: (String) -> Void = { _ in }) throws -> (Evaluation, [RecordingTrace]) {
-        var replay = ReplayOptions(files: options.files)
-        replay.config = options.config
-        replay.lenient = options.lenient
-        let classifier = try options.config.classifier(int8: options.int8)
+        let classifier = options.classifier
         let tickPeriod = Pipeline.Options.defaultTickPeriod
         var traces: [RecordingTrace] = []
         var names = Set<String>()
@@ -35,7 +33,7 @@ public enum EvaluationRun {
         for path in options.files {
             var trace = RecordingTrace(name: uniqueName(for: path, taken: &names), path: path)
             var ticks: [FeatureVector] = []
-            let damage = try Replay.pass(path, options: replay, classifier: classifier, setUp: { pipeline in
+            let damage = try Replay.pass(path, settings: options.settings, classifier: classifier, lenient: options.lenient, setUp: { pipeline in
                 pipeline.tickSink = { tick in
                     trace.ticks.append(.init(t: tick.features.t, probability: tick.fusion.probability,
                                              occupied: tick.occupied, sources: tick.fusion.sources))
@@ -52,13 +50,12 @@ public enum EvaluationRun {
         guard traces.contains(where: { !$0.labels.isEmpty }) else {
             throw ReplayError(exitCode: .dataError, description: "nothing to evaluate: none of the recordings has /labels/occupancy")
         }
-        let f = options.config.fusion
-        let settings = Evaluation.Settings(tickSeconds: Nanos.toSeconds(tickPeriod), holdSeconds: Nanos.toSeconds(f.hold),
-                                           onThreshold: f.onThreshold, offThreshold: f.offThreshold,
-                                           model: options.config.modelName + (options.int8 ? " (weights quantised to int8)" : ""))
+        let tracker = options.settings.tracker
+        let settings = Evaluation.Settings(tickSeconds: Nanos.toSeconds(tickPeriod), holdSeconds: Nanos.toSeconds(tracker.hold),
+                                           onThreshold: tracker.onThreshold, offThreshold: tracker.offThreshold,
+                                           model: options.modelName)
         var evaluation = Evaluation(settings: settings, traces: traces, tickPeriod: tickPeriod)
         // The same ticks again, offline: presenced without each sensor, then the baselines.
-        let tracker = f.trackerParameters
         for sensor in SensorKind.allCases where features.contains(where: { $0.contains { $0.present.contains(sensor) } }) {
             let variant = zip(traces, features).map { retrace($0, $1, classifier: classifier, tracker: tracker, removing: sensor) }
             evaluation.comparisons.append(.init(name: "presenced without \(sensor.rawValue)", settings: settings, traces: variant, tickPeriod: tickPeriod))
@@ -94,23 +91,6 @@ public enum EvaluationRun {
             out.ticks.append(.init(t: f.t, probability: fusion.probability, occupied: tracker.occupied, sources: fusion.sources))
         }
         return out
-    }
-
-    /// Evaluates and writes `metrics.json` and `index.html` into the report directory.
-    public static func run(_ options: EvaluationOptions, warn: (String) -> Void = { _ in }) throws -> Evaluation {
-        let (evaluation, traces) = try evaluate(options, warn: warn)
-        let dir = URL(fileURLWithPath: options.reportDir)
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(evaluation).write(to: dir.appendingPathComponent("metrics.json"), options: .atomic)
-            let html = HTMLReport(evaluation: evaluation, traces: traces).render()
-            try Data(html.utf8).write(to: dir.appendingPathComponent("index.html"), options: .atomic)
-        } catch {
-            throw ReplayError(exitCode: .ioError, description: "\(options.reportDir): cannot write the report: \(error.localizedDescription)")
-        }
-        return evaluation
     }
 
     /// The file name without `.mcap`, numbered when two files share it.

@@ -1,6 +1,7 @@
 import PresenceCore
 import Testing
-@testable import PresenceFusion
+import PresenceFusion
+@testable import PresencePipeline
 
 /// Scoring against labels, on hand-made traces whose right answers are counted by hand.
 @Suite struct EvaluationTests {

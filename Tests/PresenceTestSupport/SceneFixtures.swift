@@ -1,12 +1,12 @@
 import Foundation
 import PresenceCore
 import PresenceRecording
-import PresenceTestSupport
+import PresenceSimulator
 import Synchronization
 
 /// Simulated recordings shared by the tests of one run: each scene is written
 /// once (by the real `presenced simulate`) and reused.
-enum SceneFixtures {
+public enum SceneFixtures {
     private static let cache = Mutex<[String: String]>([:])
     private static let directory: URL = {
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("presenced-scenes-\(getpid())")
@@ -15,7 +15,7 @@ enum SceneFixtures {
     }()
 
     /// The scene's recording: the corpus file when the corpus has this scene, length and seed, else made once per run.
-    static func recording(_ scene: SimulatedScene, seconds: Int, seed: UInt64 = 1) throws -> String {
+    public static func recording(_ scene: SimulatedScene, seconds: Int, seed: UInt64 = 1) throws -> String {
         if let entry = try Corpus.entries().first(where: {
             $0.simulation.map { $0 == (scene.rawValue, "\(seconds)s", "\(seed)") } ?? false
         }) {
@@ -33,7 +33,7 @@ enum SceneFixtures {
     }
 
     /// The occupancy labels of a recording, read back with our reader.
-    static func labels(_ path: String) throws -> [SceneExpectations.Label] {
+    public static func labels(_ path: String) throws -> [SceneExpectations.Label] {
         let reader = try RecordingReader(path: path)
         var out: [SceneExpectations.Label] = []
         while let m = try reader.next() {
@@ -43,7 +43,7 @@ enum SceneFixtures {
     }
 
     /// Parses replay's stdout into events (occupancy and sensor).
-    static func events(_ stdout: String) -> [PresenceEvent] {
+    public static func events(_ stdout: String) -> [PresenceEvent] {
         stdout.split(separator: "\n").compactMap { line in
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let t = (o["t"] as? NSNumber)?.int64Value else { return nil }

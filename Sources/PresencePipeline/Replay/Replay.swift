@@ -7,19 +7,24 @@ import PresenceRecording
 /// `seq` continues across files, events go out as JSON lines (DESIGN.md §4).
 public struct ReplayOptions: Sendable {
     public var files: [String]
-    public var config = PresenceConfig()
+    public var settings = PipelineSettings()
+    /// The fusion step (the configured model, or the one built into the binary).
+    public var classifier: any OccupancyClassifier
     /// nil replays as fast as possible; otherwise a multiple of real time.
     public var speed: Double?
     public var dumpMasksDir: String?
     public var featuresCSV: String?
     public var lenient = false
 
-    public init(files: [String]) { self.files = files }
+    public init(files: [String], classifier: any OccupancyClassifier) {
+        self.files = files
+        self.classifier = classifier
+    }
 }
 
 public enum Replay {
     /// The topics that carry each modality (DESIGN.md §3).
-    static func sensor(forTopic topic: String) -> SensorKind? {
+    public static func sensor(forTopic topic: String) -> SensorKind? {
         switch topic {
         case "/camera/image": .camera
         case "/audio": .audio
@@ -30,13 +35,13 @@ public enum Replay {
 
     /// The modalities the pipeline should expect from a recording: those it has
     /// topics for, narrowed to the configured sensors when any are configured.
-    static func expectedSensors(topics: Set<String>, config configured: Set<SensorKind>) -> Set<SensorKind> {
+    public static func expectedSensors(topics: Set<String>, config configured: Set<SensorKind>) -> Set<SensorKind> {
         let inFile = Set(topics.compactMap(sensor(forTopic:)))
         return configured.isEmpty ? inFile : inFile.intersection(configured)
     }
 
     /// Opens a recording and works out which modalities to replay from it; one without any sensor topic is bad input.
-    static func open(_ path: String, configured: Set<SensorKind>, lenient: Bool = false) throws -> (RecordingReader, Set<SensorKind>) {
+    public static func open(_ path: String, configured: Set<SensorKind>, lenient: Bool = false) throws -> (RecordingReader, Set<SensorKind>) {
         let reader = try RecordingReader(path: path, lenient: lenient)
         let sensors = expectedSensors(topics: reader.topics, config: configured)
         guard !sensors.isEmpty else {
@@ -49,14 +54,15 @@ public enum Replay {
     /// One recording through a fresh pipeline (tracker reset), the loop `replay` and `eval` share.
     /// `events` gets each batch of events as the ticks decide them, `label` every label; returns what
     /// `--lenient` skipped, if anything.
-    static func pass(_ path: String, options: ReplayOptions, classifier: any OccupancyClassifier,
+    static func pass(_ path: String, settings: PipelineSettings, classifier: any OccupancyClassifier,
+                     lenient: Bool, speed: Double? = nil,
                      setUp: (Pipeline) -> Void = { _ in }, events: ([PresenceEvent]) -> Void,
                      label: (Int64, OccupancyLabel) -> Void = { _, _ in }) throws -> String? {
-        let (reader, expected) = try open(path, configured: options.config.configuredSensors, lenient: options.lenient)
-        let pipeline = Pipeline(options: Pipeline.Options(tracker: options.config.fusion.trackerParameters,
-                                                          expectedSensors: expected), classifier: classifier)
+        let (reader, expected) = try open(path, configured: settings.sensors, lenient: lenient)
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: settings.tracker, expectedSensors: expected),
+                                classifier: classifier)
         setUp(pipeline)
-        var pacer = options.speed.map { ReplayPacer(speed: $0) }
+        var pacer = speed.map { ReplayPacer(speed: $0) }
         var batch: [PresenceEvent] = []
         func flush() {
             guard !batch.isEmpty else { return }
@@ -86,9 +92,9 @@ public enum Replay {
         let masks = try options.dumpMasksDir.map { try MaskDumper(directory: $0) }
         let features = try options.featuresCSV.map { try FeatureCSVWriter(path: $0) }
         defer { features?.close() }
-        let classifier = try options.config.classifier()
         for path in options.files {
-            let damage = try pass(path, options: options, classifier: classifier, setUp: { pipeline in
+            let damage = try pass(path, settings: options.settings, classifier: options.classifier, lenient: options.lenient,
+                                  speed: options.speed, setUp: { pipeline in
                 if let masks { pipeline.maskSink = { frame, mask in masks.write(frame: frame, mask: mask) } }
                 if let features { pipeline.tickSink = { features.write($0) } }
             }, events: { batch in

@@ -1,4 +1,6 @@
 import Foundation
+import PresenceCore
+import PresenceRecording
 import PresenceTestSupport
 import Testing
 
@@ -37,15 +39,27 @@ import Testing
 
     @Test func badInputIsSaidPlainly() throws {
         let dir = try TestSupport.temporaryDirectory()
-        let unlabelled = dir.appendingPathComponent("u.mcap").path
+        let model = dir.appendingPathComponent("m.model").path
         let speech = TestSupport.repoRoot.appendingPathComponent("Recordings/speech-commands.mcap").path
-        // Only an empty room: nothing to tell apart.
+        // A recording with sensor data but no /labels/occupancy.
+        let unlabelled = dir.appendingPathComponent("u.mcap").path
+        let writer = try RecordingWriter(path: unlabelled, metadata: [:])
+        for k in 0..<50 {
+            try writer.write(Sample(t: Int64(k) * 20 * Nanos.perMillisecond,
+                                    payload: .audio(AudioChunk(sampleRate: 16000, samples: [Int16](repeating: 0, count: 320)))))
+        }
+        try writer.finish()
+        let onlyUnlabelled = try TestSupport.presenced("train", unlabelled, "--out", model)
+        #expect(onlyUnlabelled.status == 65 && onlyUnlabelled.stderr.contains("u.mcap: no /labels/occupancy: not used")
+                && onlyUnlabelled.stderr.contains("nothing to train on"), "\(onlyUnlabelled.stderr)")
+        // Only an empty room (and the unlabelled file, skipped): nothing to tell apart.
         let lamp = dir.appendingPathComponent("lamp.mcap").path
         try #require(try TestSupport.presenced("simulate", "--scene", "lamp", "--duration", "10s", "--out", lamp).status == 0)
-        let r = try TestSupport.presenced("train", lamp, "--out", dir.appendingPathComponent("m.model").path, "--epochs", "1")
-        #expect(r.status == 65 && r.stderr.contains("both occupied and empty"), "\(r.stderr)")
-        let missing = try TestSupport.presenced("train", unlabelled, "--out", dir.appendingPathComponent("m.model").path)
-        #expect(missing.status != 0 && missing.stderr.contains("u.mcap"), "\(missing.stderr)")
+        let r = try TestSupport.presenced("train", lamp, unlabelled, "--out", model, "--epochs", "1")
+        #expect(r.status == 65 && r.stderr.contains("both occupied and empty") && r.stderr.contains("u.mcap: no /labels/occupancy"), "\(r.stderr)")
+        let missing = try TestSupport.presenced("train", dir.appendingPathComponent("none.mcap").path, "--out", model)
+        #expect(missing.status == 66 && missing.stderr.contains("none.mcap"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: model), "no model is written when training fails")
         let noModel = try TestSupport.presenced("export-onnx", dir.appendingPathComponent("none.model").path, "--out", dir.appendingPathComponent("x.onnx").path)
         #expect(noModel.status == 66 && noModel.stderr.contains("none.model"), "\(noModel.stderr)")
         let bad = dir.appendingPathComponent("bad.model")
