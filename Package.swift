@@ -114,7 +114,7 @@ let package = Package(
             name: "PresenceServiceTests",
             dependencies: ["PresenceService", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        // Every recording in Recordings/ against its golden events (drives the built binary).
-        .testTarget(name: "RegressionTests", dependencies: ["PresenceTestSupport"]),
+        // Every recording in Recordings/ against its labels and its golden events (drives the built binary).
+        .testTarget(name: "RegressionTests", dependencies: ["PresenceFusion", "PresenceTestSupport"]),
     ]
 )

@@ -2,7 +2,7 @@
 # Makes the simulated recordings of Recordings/scenes.tsv that are missing or
 # stale, with `presenced simulate` (deterministic: the same line always gives
 # the same bytes). A recording is stale when its manifest line or the code that
-# writes it (Core, Radar's frame encoder, Recording's simulator and MCAP writer)
+# writes it (Core, Radar's frame encoder, the simulator, Recording's MCAP writer)
 # changed since it was made; .build/corpus-made remembers what made each file.
 #   scripts/corpus.sh              make what is missing or stale
 #   scripts/corpus.sh --force      make everything again
@@ -19,7 +19,7 @@ touch "$made"
 if [[ ${1:-} == --force ]]; then : > "$made"; shift; fi
 only=" $* "
 
-code=$(find Sources/PresenceCore Sources/PresenceRadar Sources/PresenceRecording Sources/CZstd -type f -print0 \
+code=$(find Sources/PresenceCore Sources/PresenceRadar Sources/PresenceRecording Sources/PresenceSimulator Sources/CZstd -type f -print0 \
        | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)
 
 jobs=()

@@ -33,13 +33,18 @@ public enum SceneFixtures {
     }
 
     /// The occupancy labels of a recording, read back with our reader.
-    public static func labels(_ path: String) throws -> [SceneExpectations.Label] {
+    public static func labels(_ path: String) throws -> [SceneExpectations.Label] { try truth(path).labels }
+
+    /// The occupancy labels of a recording and the log time of its last message (where it ends).
+    public static func truth(_ path: String) throws -> (labels: [SceneExpectations.Label], end: Int64) {
         let reader = try RecordingReader(path: path)
         var out: [SceneExpectations.Label] = []
+        var end = Int64.min
         while let m = try reader.next() {
+            end = max(end, m.logTime)
             if case .label(let l) = m.content { out.append(.init(t: m.logTime, occupied: l.occupied)) }
         }
-        return out
+        return (out, end)
     }
 
     /// Parses replay's stdout into events (occupancy and sensor).
