@@ -31,7 +31,8 @@ def run(args):
 
 def parse(text):
     """{benchmark: {metric: p50 in base units (ns or count)}} from the text tables; each benchmark's
-    "target" entry names its executable (the "=====\nName\n=====" heading above it)."""
+    "target" entry names its executable (the "=====\nName\n=====" heading above it). Every executable
+    has a floor of the same name: those are keyed (executable, FLOOR)."""
     results, name, header, target = {}, None, None, None
     lines = text.splitlines()
     for i, line in enumerate(lines):
@@ -39,6 +40,8 @@ def parse(text):
             target = lines[i + 1].strip()
         if line.startswith("╒") and i > 0:
             name = lines[i - 1].strip()
+            if name == FLOOR:
+                name = (target, FLOOR)
             results[name] = {"target": target}
             continue
         if name is None or not line.startswith("│"):
@@ -62,11 +65,11 @@ def main():
     results = parse(run(args))
     # The tool's own mallocs differ by executable: each benchmark is measured against its executable's
     # empty benchmark, run beside it.
-    floors = {r["target"]: r.get("Malloc (total)", 0) for n, r in results.items() if n == FLOOR}
+    floors = {r["target"]: r.get("Malloc (total)", 0) for n, r in results.items() if isinstance(n, tuple)}
     missing = {r["target"] for r in results.values()} - floors.keys()
     if missing:
         sys.exit(f"bench: no '{FLOOR}' benchmark measured in {sorted(missing)} (registerFloorBenchmark())")
-    results = {n: r for n, r in results.items() if n != FLOOR}
+    results = {n: r for n, r in results.items() if not isinstance(n, tuple)}
     pairs = {}
     for name, r in results.items():
         m = re.match(r"(.*) \((presenced|baseline)[^)]*\)$", name)

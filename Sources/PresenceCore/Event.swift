@@ -80,12 +80,16 @@ public struct OccupancyState: Sendable, Equatable {
     /// Sample time of the last change of `occupied` (or of the start).
     public var since: Int64
     public var sensors: [SensorKind: SensorStatus]
+    /// Taken up from before a restart and not yet confirmed by a tick of this run (`"restored": true` in the hello).
+    public var restored: Bool
 
-    public init(occupied: Bool = false, confidence: Double = 0, since: Int64 = 0, sensors: [SensorKind: SensorStatus] = [:]) {
+    public init(occupied: Bool = false, confidence: Double = 0, since: Int64 = 0, sensors: [SensorKind: SensorStatus] = [:],
+                restored: Bool = false) {
         self.occupied = occupied
         self.confidence = confidence
         self.since = since
         self.sensors = sensors
+        self.restored = restored
     }
 
     /// Where the pipeline starts: vacant, every expected sensor `ok` until it says otherwise.
@@ -103,6 +107,7 @@ public struct OccupancyState: Sendable, Equatable {
             s.string(sensor.rawValue, status.rawValue)
         }
         w.raw("sensors", s.finish())
+        if restored { w.raw("restored", "true") }
         return w.finish()
     }
 }

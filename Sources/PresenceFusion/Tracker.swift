@@ -66,6 +66,48 @@ public struct Tracker: Sendable {
         since = start
     }
 
+    /// What a restart must not forget: the state, since when, and where the hold runs to. Times are
+    /// sample times of the run that took it.
+    public struct Snapshot: Sendable, Equatable {
+        public var occupied: Bool
+        public var since: Int64
+        /// Occupied: the room turns vacant at this time unless evidence comes (the last evidence plus the hold).
+        public var holdUntil: Int64?
+        /// Occupied: the last tick at which p itself said occupied (signs of someone extend the hold for
+        /// `maxExtension` after it).
+        public var lastProbable: Int64?
+
+        public init(occupied: Bool, since: Int64, holdUntil: Int64? = nil, lastProbable: Int64? = nil) {
+            self.occupied = occupied
+            self.since = since
+            self.holdUntil = holdUntil
+            self.lastProbable = lastProbable
+        }
+
+        /// The same instants on another run's clock, `offset` later.
+        public func shifted(by offset: Int64) -> Snapshot {
+            Snapshot(occupied: occupied, since: since + offset, holdUntil: holdUntil.map { $0 + offset },
+                     lastProbable: lastProbable.map { $0 + offset })
+        }
+    }
+
+    public var snapshot: Snapshot {
+        guard occupied else { return Snapshot(occupied: false, since: since) }
+        return Snapshot(occupied: true, since: since, holdUntil: lastEvidence + parameters.hold, lastProbable: lastProbable)
+    }
+
+    /// A tracker that goes on from `snapshot` (a daemon's state before a restart, on this run's clock): an
+    /// occupied room stays occupied until its hold runs out, as if the daemon had never stopped.
+    public init(parameters: Parameters, restoring snapshot: Snapshot) {
+        self.parameters = parameters
+        since = snapshot.since
+        guard snapshot.occupied, let holdUntil = snapshot.holdUntil else { return }
+        occupied = true
+        // The deadline is kept, whatever hold the new configuration has.
+        lastEvidence = holdUntil - parameters.hold
+        lastProbable = snapshot.lastProbable ?? lastEvidence
+    }
+
     /// Feeds one tick; returns the new state when it changed. `stillThere`: a sign of someone that p may
     /// not show (breathing, a voice); it only prolongs an occupied room, never makes one.
     public mutating func update(t: Int64, probability p: Double, stillThere: Bool = false) -> Bool? {

@@ -66,45 +66,80 @@ import PresenceFusion
         #expect(sensor.map(\.status) == [.degraded] && sensor.first?.reason?.contains("corrupt frame") == true, "\(sensor)")
     }
 
-    /// Frames that fail their checks make the radar `degraded` at the tick they are seen, with how many;
-    /// it is `ok` again after DataLossMonitor.recovery without one. Good frames all along: never lost.
-    @Test func radarGarbageDegradesItUntilTheDataIsCleanAgain() {
-        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
-        var events: [PresenceEvent] = []
-        func frame(_ ms: Int64, corrupt: Bool) {
+    /// Radar frames, one LD2410 frame every 50 ms from `start` ms to `end` ms; `corrupt` says which fail their checks.
+    static func radarFrames(_ pipeline: Pipeline, from start: Int64, to end: Int64, corrupt: (Int64) -> Bool,
+                            events: inout [PresenceEvent]) {
+        for ms in stride(from: start, to: end, by: 50) {
             var bytes = LD2410Encoder.report(LD2410Report(targetState: 0, movingDistanceCm: 0, movingEnergy: 0, stillDistanceCm: 0,
                                                           stillEnergy: 0, detectionDistanceCm: 0))
-            if corrupt { bytes[bytes.count - 1] ^= 0xFF }  // a broken end marker: the frame is rejected
+            if corrupt(ms) { bytes[bytes.count - 1] ^= 0xFF }  // a broken end marker: the frame is rejected
             pipeline.ingest(Sample(t: Self.start + ms * Nanos.perMillisecond, payload: .serial(.init(model: .ld2410, device: "x", bytes: bytes))),
                             events: &events)
         }
-        for ms in stride(from: Int64(0), to: 3_000, by: 50) { frame(ms, corrupt: false) }
-        for ms in stride(from: Int64(3_000), to: 3_200, by: 50) { frame(ms, corrupt: true) }  // four bad frames
-        for ms in stride(from: Int64(3_200), to: 12_000, by: 50) { frame(ms, corrupt: false) }
+    }
+
+    /// Frames that fail their checks make the radar `degraded` at the tick they are seen, with how many;
+    /// it is `ok` again after a clean period, but not before a minute has passed. Good frames all along: never lost.
+    @Test func radarGarbageDegradesItUntilTheDataIsCleanAgain() {
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
+        var events: [PresenceEvent] = []
+        // Four bad frames at 3.0-3.15 s, clean before and after.
+        Self.radarFrames(pipeline, from: 0, to: 90_000, corrupt: { $0 >= 3_000 && $0 < 3_200 }, events: &events)
         let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
         #expect(sensor.map(\.status) == [.degraded, .ok], "\(sensor)")
         #expect(pipeline.radarBadFrames == 4)
         if sensor.count == 2 {
-            #expect(sensor[0].reason?.hasSuffix("corrupt frames") == true && sensor[0].previous == .ok)
+            #expect(sensor[0].reason?.hasSuffix("corrupt frames") == true && sensor[0].previous == .ok, "\(sensor[0])")
             #expect(sensor[0].t > Self.start + 3_000 * Nanos.perMillisecond && sensor[0].t <= Self.start + 3_300 * Nanos.perMillisecond)
-            // Back once a whole recovery window passed after the tick that saw the last bad frame.
-            #expect(sensor[1].t - sensor[0].t >= DataLossMonitor.recovery && sensor[1].t - sensor[0].t <= DataLossMonitor.recovery + 300 * Nanos.perMillisecond)
+            // Clean for 5 s long before; ok once a whole minute has passed since it turned degraded.
+            #expect(sensor[1].t - sensor[0].t == DataLossMonitor.minimumDegraded)
             #expect(sensor[1].reason == "no data lost for 5s" && sensor[1].previous == .degraded)
         }
     }
 
-    /// Each kind of loss in words, all of a tick's together; recovery counts from the last tick that saw one.
-    @Test func lossesSayWhatWasLostAndRecoveryCountsFromTheLast() {
+    /// A radar that loses one frame every 6 s (a loose connector) turns degraded once, ok once after the minute,
+    /// relapses with its rate in the reason, and then stays degraded: its clean periods (6 s) are shorter than
+    /// the relapse's recovery (10 s). No flapping, however long it goes on.
+    @Test func aSensorThatKeepsLosingALittleStaysDegradedInsteadOfFlapping() {
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
+        var events: [PresenceEvent] = []
+        Self.radarFrames(pipeline, from: 0, to: 20 * 60_000, corrupt: { $0 % 6_000 == 1_000 }, events: &events)
+        let sensor = events.compactMap { if case .sensor(let s) = $0 { s } else { nil } }
+        #expect(sensor.map(\.status) == [.degraded, .ok, .degraded], "\(sensor)")
+        #expect(pipeline.radarBadFrames == 200)
+        if sensor.count == 3 {
+            #expect(sensor[0].reason == "1 corrupt frame")
+            #expect(sensor[1].t - sensor[0].t >= DataLossMonitor.minimumDegraded)
+            #expect(sensor[2].reason == "1 corrupt frame (10 in the last minute)", "\(sensor[2])")
+        }
+    }
+
+    /// Each kind of loss in words, all of a tick's together; the clean period doubles with each relapse, and a
+    /// sensor that stayed clean for the relapse window starts afresh.
+    @Test func lossesSayWhatWasLostAndRecoveryGrowsWithRelapses() {
         var m = DataLossMonitor()
+        let s = Nanos.perSecond
         m.record(.camera, .overrun, count: 3)
         m.record(.camera, .ringFull, count: 1)
         m.record(.camera, .corrupt, count: 0)
-        #expect(m.takeLoss(.camera, at: 0) == "3 frames skipped by the driver, 1 sample dropped (the pipeline fell behind)")
-        #expect(m.takeLoss(.camera, at: 100) == nil)
-        #expect(!m.recovered(.camera, at: DataLossMonitor.recovery - 1) && m.recovered(.camera, at: DataLossMonitor.recovery))
+        #expect(m.update(.camera, at: 0, degraded: false) == .degraded("3 frames skipped by the driver, 1 sample dropped (the pipeline fell behind)"))
+        #expect(m.update(.camera, at: 59 * s, degraded: true) == nil, "a minute at least")
+        #expect(m.update(.camera, at: 60 * s, degraded: true) == .recovered("no data lost for 5s"))
+        // A relapse 2 minutes later: 10 s of clean data needed, and again the minute.
+        m.record(.camera, .overrun, count: 1)
+        #expect(m.update(.camera, at: 180 * s, degraded: false) == .degraded("1 frame skipped by the driver"))
+        m.record(.camera, .overrun, count: 1)
+        #expect(m.update(.camera, at: 235 * s, degraded: true) == nil)
+        #expect(m.update(.camera, at: 244 * s, degraded: true) == nil, "9 s clean is not enough after a relapse")
+        #expect(m.update(.camera, at: 245 * s, degraded: true) == .recovered("no data lost for 10s"))
+        // Ten minutes clean after that ok: the next loss is a first one again.
+        m.record(.camera, .overrun, count: 1)
+        #expect(m.update(.camera, at: 245 * s + DataLossMonitor.relapseWindow + s, degraded: false) == .degraded("1 frame skipped by the driver"))
+        #expect(m.update(.camera, at: 245 * s + DataLossMonitor.relapseWindow + 61 * s, degraded: true) == .recovered("no data lost for 5s"))
+        #expect(DataLossMonitor.recovery(afterRelapses: 20) == DataLossMonitor.maxRecovery)
         m.record(.radar, .corrupt, count: 1)
         m.forget(.radar)
-        #expect(m.takeLoss(.radar, at: 0) == nil && m.recovered(.radar, at: 0), "what a lost sensor lost is forgotten")
+        #expect(m.update(.radar, at: 0, degraded: false) == nil, "what a lost sensor lost is forgotten")
     }
 
     /// Losses the source reports (an ALSA overrun) degrade the sensor; silence then makes it lost, which wins;

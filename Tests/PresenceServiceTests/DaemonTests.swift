@@ -21,9 +21,10 @@ import Testing
         /// the daemon (its path and arguments follow), in the daemon's directory. `stderrIsJournal`: JOURNAL_STREAM names the log
         /// file, as systemd sets it when stderr is the journal. `unprivileged`: when the tests run as root,
         /// the daemon runs as nobody (as under systemd, User=presenced), from a copy of the binary in its
-        /// directory (a checkout under /root is closed to others).
+        /// directory (a checkout under /root is closed to others). `stateDir`: `[state] dir`, by default the
+        /// daemon's own (so that no test takes up another's room); a restart test passes the one it keeps.
         init(sources: String? = nil, extra: String = "", environment: [String: String] = [:],
-             launcher: [String] = [], stderrIsJournal: Bool = false, unprivileged: Bool = false) throws {
+             launcher: [String] = [], stderrIsJournal: Bool = false, unprivileged: Bool = false, stateDir: String = "state") throws {
             dir = try TestSupport.temporaryDirectory("daemon")
             var sourceSections = sources ?? ""
             if sources == nil {
@@ -41,6 +42,8 @@ import Testing
             group = ""
             [metrics]
             listen = "127.0.0.1:\(metricsPort)"
+            [state]
+            dir = "\(stateDir)"
             \(extra)
             """
             configPath = dir.appendingPathComponent("test.toml").path
@@ -104,7 +107,13 @@ import Testing
 
         init(fd: Int32) {
             self.fd = fd
-            var tv = timeval(tv_sec: 30, tv_usec: 0)
+            // Long enough for a degraded sensor's minute (DataLossMonitor.minimumDegraded) without other events.
+            setReadTimeout(seconds: 90)
+        }
+
+        /// How long one `readLine` waits for data before it returns nil.
+        func setReadTimeout(seconds: Int) {
+            var tv = timeval(tv_sec: seconds, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         }
 
@@ -187,7 +196,7 @@ import Testing
         let dir = try TestSupport.temporaryDirectory()
         let demo = TestSupport.repoRoot.appendingPathComponent("Recordings/demo.mcap").path
         let config = dir.appendingPathComponent("c.toml").path
-        try "[replay]\nfile = \"\(demo)\"\nloop = true\n[socket]\npath = \"unused/events.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"\"\n"
+        try "[replay]\nfile = \"\(demo)\"\nloop = true\n[socket]\npath = \"unused/events.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"\"\n[state]\ndir = \"state\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let socketPath = dir.appendingPathComponent("activated.sock").path
         let activator = Process()
@@ -224,7 +233,7 @@ import Testing
         let dir = try TestSupport.temporaryDirectory()
         let demo = TestSupport.repoRoot.appendingPathComponent("Recordings/demo.mcap").path
         let config = dir.appendingPathComponent("c.toml").path
-        try "[replay]\nfile = \"\(demo)\"\n[socket]\npath = \"e.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n"
+        try "[replay]\nfile = \"\(demo)\"\n[socket]\npath = \"e.sock\"\ngroup = \"\"\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n[state]\ndir = \"state\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let r = try TestSupport.presenced("run", "--config", config)
         #expect(r.status == 74, "\(r.stderr)")

@@ -23,6 +23,19 @@ import Testing
     static let occupied = PresenceEvent.occupancy(OccupancyChange(t: 10, occupied: true, confidence: 0.9, sources: [.radar: 0.9]))
     static let lost = PresenceEvent.sensor(SensorChange(t: 20, sensor: .camera, status: .lost, reason: "no data"))
 
+    /// A state taken up from before a restart says so in the hello, until a tick of this run replaces it.
+    @Test func helloSaysRestoredUntilTheFirstTick() throws {
+        let restored = OccupancyState(occupied: true, confidence: 0.8, since: 7, sensors: [.radar: .ok], restored: true)
+        let hub = EventHub(initial: restored, version: "0.1.0", metrics: nil)
+        let a = try Self.client()
+        hub.subscribe(a)
+        hub.publish([], state: OccupancyState(occupied: true, confidence: 0.9, since: 7, sensors: [.radar: .ok]))
+        let b = try Self.client()
+        hub.subscribe(b)
+        #expect(try Self.lines(a) == [#"{"type":"hello","protocol":1,"version":"0.1.0","state":{"occupied":true,"confidence":0.8,"since":7,"sensors":{"radar":"ok"},"restored":true}}"#])
+        #expect(try Self.lines(b) == [#"{"type":"hello","protocol":1,"version":"0.1.0","state":{"occupied":true,"confidence":0.9,"since":7,"sensors":{"radar":"ok"}}}"#])
+    }
+
     @Test func helloCarriesStateThenEventsFollowInOrder() throws {
         let metrics = PresenceMetrics(version: "test", model: "m")
         let hub = EventHub(initial: OccupancyState(sensors: [.camera: .ok]), version: "0.1.0", metrics: metrics)

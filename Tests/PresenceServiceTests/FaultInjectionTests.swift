@@ -186,8 +186,11 @@ import Testing
         #expect(try room.metric("presence_sensor_up{sensor=\"radar\"}") == 1, "a degraded sensor still delivers")
         // Every rejected frame is counted as dropped for being corrupt.
         #expect(TestSupport.eventually(timeout: 5) { room.value("presence_samples_dropped_total{sensor=\"radar\",reason=\"corrupt\"}") == 10 })
+        // Ok again once 5 s passed without a loss and a minute since it turned degraded (no flapping).
         let ok = try #require(room.nextSensorEvent())
         #expect(ok["sensor"] as? String == "radar" && ok["status"] as? String == "ok" && ok["reason"] as? String == "no data lost for 5s", "\(ok)")
+        let minute = (ok["t"] as? Int64 ?? 0) - (degraded["t"] as? Int64 ?? 0)
+        #expect(minute >= 60_000_000_000 && minute < 61_000_000_000, "ok \(minute) ns after degraded")
         #expect(try room.metric("presence_sensor_degraded{sensor=\"radar\"}") == 0)
         #expect(try room.metric("presence_sensor_reconnects_total{sensor=\"radar\"}") == 0, "it never went away")
         room.stop()

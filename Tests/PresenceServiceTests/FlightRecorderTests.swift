@@ -59,6 +59,8 @@ import Testing
         listen = ""
         [recording]
         dir = "clips"
+        [state]
+        dir = "state"
         flight_recorder = "4s"
         clip_after = "2s"
         """.write(to: dir.appendingPathComponent("fr.toml"), atomically: true, encoding: .utf8)

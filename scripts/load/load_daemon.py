@@ -20,7 +20,7 @@ def start(presenced, work, speed, fusion):
     config = os.path.join(work, "load.toml")
     with open(config, "w") as f:
         f.write(f'[replay]\nfile = "dropouts.mcap"\nloop = true\nspeed = {speed}\n[fusion]\n{fusion}'
-                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
+                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{port}"\n[state]\ndir = "state"\n')
     daemon = subprocess.Popen([presenced, "run", "--config", config], stderr=open(os.path.join(work, "daemon.log"), "w"))
     for _ in range(200):
         if os.path.exists(sock):

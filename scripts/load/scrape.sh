@@ -23,6 +23,8 @@ path = "events.sock"
 group = ""
 [metrics]
 listen = "127.0.0.1:$port"
+[state]
+dir = "state"
 TOML
 "$bin" run --config "$work/scrape.toml" 2> "$work/daemon.log" &
 daemon=$!

@@ -35,7 +35,8 @@ def one_run(presenced, work, scene):
     config = os.path.join(work, "start.toml")
     with open(config, "w") as f:
         f.write(f'[replay]\nfile = "{scene}"\nloop = true\nspeed = 1\n'
-                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{load_daemon.free_port()}"\n')
+                f'[socket]\npath = "events.sock"\ngroup = ""\n[metrics]\nlisten = "127.0.0.1:{load_daemon.free_port()}"\n'
+                f'[state]\ndir = "state"\n')
     env = dict(os.environ, NOTIFY_SOCKET=notify_path)
     t0 = time.monotonic()
     daemon = subprocess.Popen([presenced, "run", "--config", config], env=env,

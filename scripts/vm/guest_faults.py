@@ -26,7 +26,7 @@ def start(name, sections, port):
     config = f"/tmp/{name}.toml"
     with open(config, "w") as f:
         f.write(sections + f'\n[socket]\npath = "/tmp/{name}.sock"\ngroup = ""\n'
-                f'[metrics]\nlisten = "127.0.0.1:{port}"\n')
+                f'[metrics]\nlisten = "127.0.0.1:{port}"\n[state]\ndir = "/tmp/{name}-state"\n')
     log = open(f"{OUT}/{name}.log", "w")
     proc = subprocess.Popen([BIN, "run", "--config", config], stderr=log, stdout=subprocess.DEVNULL)
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -96,8 +96,8 @@ def overrun():
     time.sleep(1)
     proc.send_signal(signal.SIGCONT)
     audio = lambda es: [e for e in es if e.get("type") == "sensor" and e.get("sensor") == "audio"]
-    # Degraded, then ok again after a loss-free recovery window.
-    events = read_events(client, lambda es: len(audio(es)) >= 2, 60)
+    # Degraded, then ok again after a loss-free recovery window, a minute after it turned degraded.
+    events = read_events(client, lambda es: len(audio(es)) >= 2, 120)
     result = {"events": events,
               "overruns": metric(9470, 'presence_samples_dropped_total{sensor="audio",reason="overrun"}'),
               "exit": stop(proc)}

@@ -54,6 +54,10 @@ public final class Pipeline {
     private var losses = DataLossMonitor()
     public private(set) var status: [SensorKind: SensorStatus]
     public private(set) var lastTick: Tick?
+    /// A room state to go on from (`restore`), taken up at the first sample.
+    private var pendingRestore: (room: RoomState, elapsed: Int64)?
+    /// From `restore` until the first tick has confirmed or changed what was restored.
+    private var restored = false
 
     /// Called after every camera frame with its foreground mask (0/255), for `--dump-masks`.
     public var maskSink: ((VideoFrame, [UInt8]) -> Void)?
@@ -77,8 +81,25 @@ public final class Pipeline {
     }
 
     public var state: OccupancyState {
-        OccupancyState(occupied: tracker.occupied, confidence: lastTick?.fusion.probability ?? 0,
-                       since: tracker.since, sensors: status)
+        if let pending = pendingRestore { return pending.room.occupancyState(expecting: expectedInOrder) }
+        return OccupancyState(occupied: tracker.occupied, confidence: lastTick?.fusion.probability ?? 0,
+                              since: tracker.since, sensors: status, restored: restored)
+    }
+
+    /// The room at the last tick, for a daemon to save; nil before the first tick.
+    public var roomState: RoomState? {
+        lastTick.map { RoomState(t: $0.features.t, tracker: tracker.snapshot, confidence: $0.fusion.probability, sensors: status) }
+    }
+
+    /// Goes on from a saved room instead of a vacant one: `room` was saved `elapsed` ns before the first sample
+    /// this pipeline will see. Its times are moved onto this run's clock, so an occupied room stays occupied
+    /// until its hold runs out (counting the time the daemon was away), and the sensors then decide as usual.
+    /// Sensors keep their saved status (a lost one is `ok` again when its data comes). Call before the first sample.
+    public func restore(_ room: RoomState, elapsed: Int64) {
+        guard nextTick == nil else { return }
+        pendingRestore = (room, elapsed)
+        restored = true
+        for (sensor, saved) in room.sensors where status[sensor] != nil { status[sensor] = saved }
     }
 
     /// Radar frames that failed their checks so far (LD2410 and LD2450 together).
@@ -115,6 +136,11 @@ public final class Pipeline {
             nextTick = (t / options.tickPeriod + 1) * options.tickPeriod
             startTime = t
             tracker = Tracker(parameters: options.tracker, start: t)
+            if let r = pendingRestore.take() {
+                tracker = Tracker(parameters: options.tracker, restoring: r.room.tracker.shifted(by: t - r.elapsed - r.room.t))
+                // A degraded sensor stays so by the usual rule, its minute counted from now.
+                for (sensor, s) in status where s == .degraded { losses.resume(sensor, degradedSince: t) }
+            }
         }
         while let tick = nextTick, t >= tick {
             closeTick(at: tick, events: &events)
@@ -159,10 +185,12 @@ public final class Pipeline {
         }
         if status[sensor] == .lost {
             losses.forget(sensor)
-        } else if let loss = losses.takeLoss(sensor, at: t) {
-            if status[sensor] == .ok { change(sensor, to: .degraded, reason: loss, at: t, events: &events) }
-        } else if status[sensor] == .degraded, losses.recovered(sensor, at: t) {
-            change(sensor, to: .ok, reason: "no data lost for \(DurationText.format(DataLossMonitor.recovery))", at: t, events: &events)
+        } else {
+            switch losses.update(sensor, at: t, degraded: status[sensor] == .degraded) {
+            case .degraded(let reason)?: change(sensor, to: .degraded, reason: reason, at: t, events: &events)
+            case .recovered(let reason)?: change(sensor, to: .ok, reason: reason, at: t, events: &events)
+            case nil: break
+            }
         }
         return fresh
     }
@@ -207,6 +235,7 @@ public final class Pipeline {
         }
         let tick = Tick(features: f, fusion: fusion, occupied: tracker.occupied)
         lastTick = tick
+        restored = false
         tickSink?(tick)
     }
 }

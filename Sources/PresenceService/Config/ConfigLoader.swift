@@ -50,6 +50,7 @@ public enum ConfigLoader {
             case .mqtt: config.mqtt = try readMQTT(r)
             case .recording: config.recording = try readRecording(r)
             case .log: config.log = try readLog(r)
+            case .state: config.state = try readState(r)
             case nil: throw ConfigError(file: path, key: key, message: "unknown section; known sections: \(Section.allNames)")
             }
         }
@@ -61,7 +62,7 @@ public enum ConfigLoader {
     }
 
     enum Section: String, CaseIterable {
-        case camera, audio, radar, replay, fusion, socket, metrics, mqtt, recording, log
+        case camera, audio, radar, replay, fusion, socket, metrics, mqtt, recording, log, state
         static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
@@ -107,7 +108,7 @@ public enum ConfigLoader {
     }
 
     private static func readFusion(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Fusion {
-        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold", "hold_breathing", "hold_breathing_amplitude", "hold_voice", "hold_extension"])
+        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold", "hold_breathing", "hold_breathing_amplitude", "hold_voice", "hold_extension", "restore_within"])
         var c = PresenceConfig.Fusion()
         c.model = try r.path("model") ?? c.model
         c.onThreshold = try r.double("on_threshold", in: 0...1) ?? c.onThreshold
@@ -118,6 +119,7 @@ public enum ConfigLoader {
         c.holdBreathingAmplitude = try r.double("hold_breathing_amplitude", in: 0...100) ?? c.holdBreathingAmplitude
         c.holdVoice = try r.double("hold_voice", in: 0...1) ?? c.holdVoice
         c.holdExtension = try r.duration("hold_extension", max: 24 * 3600 * Nanos.perSecond) ?? c.holdExtension
+        c.restoreWithin = try r.duration("restore_within", max: 24 * 3600 * Nanos.perSecond) ?? c.restoreWithin
         return c
     }
 
@@ -192,6 +194,13 @@ public enum ConfigLoader {
         c.flightRecorder = try r.duration("flight_recorder", max: 600 * Nanos.perSecond) ?? c.flightRecorder
         c.clipAfter = try r.duration("clip_after", max: 600 * Nanos.perSecond) ?? c.clipAfter
         c.maxClips = try r.int("max_clips", in: 1...100_000) ?? c.maxClips
+        return c
+    }
+
+    private static func readState(_ r: TableReader) throws(ConfigError) -> PresenceConfig.State {
+        try r.allowOnly(["dir"])
+        var c = PresenceConfig.State()
+        c.dir = try r.path("dir") ?? c.dir
         return c
     }
 

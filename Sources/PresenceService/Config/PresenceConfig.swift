@@ -46,6 +46,11 @@ public struct PresenceConfig: Sendable, Equatable {
         public var holdVoice = 0.7
         /// How long such signs may keep a room occupied after p last said so.
         public var holdExtension: Int64 = 10 * 60 * Nanos.perSecond
+        /// A room state saved this recently before a start is taken up (nil: the hold; 0: never).
+        public var restoreWithin: Int64?
+
+        /// `restore_within` in force: by default the hold, so that a restart inside the hold keeps the room.
+        public var restoreWindow: Int64 { restoreWithin ?? hold }
     }
 
     public struct Socket: Sendable, Equatable {
@@ -93,6 +98,11 @@ public struct PresenceConfig: Sendable, Equatable {
         public var level = "info"
     }
 
+    /// What the daemon keeps across restarts (the room's state); `StateDirectory=` under systemd.
+    public struct State: Sendable, Equatable {
+        public var dir = "/var/lib/presenced"
+    }
+
     public var camera: Camera?
     public var audio: Audio?
     public var radar: Radar?
@@ -103,6 +113,7 @@ public struct PresenceConfig: Sendable, Equatable {
     public var mqtt: MQTT?
     public var recording = Recording()
     public var log = Log()
+    public var state = State()
     /// The file this came from, for messages; nil for built-in defaults.
     public var sourcePath: String?
 

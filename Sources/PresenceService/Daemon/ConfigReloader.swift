@@ -8,7 +8,7 @@ import UnixSignals
 /// configuration stays, and the log says why. A good one is applied without dropping anyone:
 /// - `[fusion]` (model, thresholds, hold …) from the next tick; the room keeps its state.
 /// - `[log] level` at once; `[metrics] listen` rebinds; `[mqtt]` reconnects with the new settings.
-/// - `[camera]`, `[audio]`, `[radar]`, `[replay]`, `[socket]` and `[recording]` are kept as they run
+/// - `[camera]`, `[audio]`, `[radar]`, `[replay]`, `[socket]`, `[recording]` and `[state]` are kept as they run
 ///   until the next start (changing a sensor or the socket under connected clients would reset the
 ///   room's state or drop them): the log names each such section.
 public final class ConfigReloader: Service, Sendable {
@@ -69,7 +69,7 @@ public final class ConfigReloader: Service, Sendable {
 
     static let appliedAtRestart: [Section] = [
         .of("camera", \.camera), .of("audio", \.audio), .of("radar", \.radar), .of("replay", \.replay),
-        .of("socket", \.socket), .of("recording", \.recording),
+        .of("socket", \.socket), .of("recording", \.recording), .of("state", \.state),
     ]
     static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("mqtt", \.mqtt), .of("log", \.log)]
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOPosix
 import PresenceCore
+import PresencePipeline
 import ServiceLifecycle
 
 /// `presenced run`: assembles the services of one daemon from its configuration
@@ -14,9 +15,21 @@ public enum Daemon {
         // not later on the pipeline thread.
         let (classifier, sensors) = try config.prepareToRun()
         let metrics = PresenceMetrics(version: version, model: config.modelName)
+        // The room as it was before this start, when it was saved recently enough (one log line either way).
+        let roomFile = RoomStateFile(directory: config.state.dir)
+        var restoring: (room: RoomState, savedAt: Int64)?
+        switch roomFile.load(now: RoomStateFile.wallClock(), within: config.fusion.restoreWindow) {
+        case .restore(let room, let savedAt, let age):
+            restoring = (room, savedAt)
+            logger.notice("room state taken up from before the restart", metadata: [
+                "occupied": "\(room.tracker.occupied)", "saved": "\(DurationText.format(age / Nanos.perMillisecond * Nanos.perMillisecond)) ago"])
+        case .none(let reason, let problem):
+            if problem { logger.warning("\(reason)") } else { logger.info("\(reason)") }
+        }
         // A client that connects before the pipeline's first tick gets the sensors in its hello too, with the
-        // status the pipeline starts them in.
-        let hub = EventHub(initial: OccupancyState(expecting: sensors), version: version, metrics: metrics)
+        // status the pipeline starts them in (and the room taken up, marked "restored").
+        let initial = restoring?.room.occupancyState(expecting: sensors) ?? OccupancyState(expecting: sensors)
+        let hub = EventHub(initial: initial, version: version, metrics: metrics)
         let health = DaemonHealth()
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
@@ -30,7 +43,8 @@ public enum Daemon {
             configFile: config.sourcePath ?? "configuration", metrics: metrics, logger: logger)) : nil
         let pipeline = PipelineService(
             running: running,
-            hub: hub, metrics: metrics, health: health, logger: logger, clips: clips)
+            hub: hub, metrics: metrics, health: health, logger: logger, clips: clips,
+            roomFile: roomFile, restoring: restoring)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),
             // A replay without loop ends; the daemon then ends too, cleanly.

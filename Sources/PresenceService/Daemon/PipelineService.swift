@@ -21,16 +21,22 @@ public final class PipelineService: Service, Sendable {
     private let stalled = Atomic<Bool>(false)
     /// The flight recorder's settings and its writer, when `[recording] flight_recorder` is on.
     private let clips: (history: Int64, after: Int64, writer: ClipWriter)?
+    /// Where the room's state is kept across restarts, and the state saved before this start (if taken up).
+    private let roomFile: RoomStateFile?
+    private let restoring: (room: RoomState, savedAt: Int64)?
 
     init(running: RunningConfig,
          hub: EventHub, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
-         clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil) {
+         clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil,
+         roomFile: RoomStateFile? = nil, restoring: (room: RoomState, savedAt: Int64)? = nil) {
         self.running = running
         self.hub = hub
         self.metrics = metrics
         self.health = health
         self.logger = logger
         self.clips = clips
+        self.roomFile = roomFile
+        self.restoring = restoring
     }
 
     public func run() async throws {
@@ -65,6 +71,12 @@ public final class PipelineService: Service, Sendable {
         defer { source.close() }
         let pipeline = Pipeline(options: Pipeline.Options(tracker: start.config.fusion.trackerParameters, expectedSensors: source.sensors),
                                 classifier: start.classifier)
+        if let restoring {
+            // The first sample comes now (or soon): the saved times move on by the time the daemon was away.
+            pipeline.restore(restoring.room, elapsed: max(0, RoomStateFile.wallClock() - restoring.savedAt))
+        }
+        var saver = roomFile.map { RoomStateSaver(file: $0, logger: logger) }
+        defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
         var ticks = 0
         pipeline.tickSink = { _ in ticks += 1 }
@@ -105,6 +117,7 @@ public final class PipelineService: Service, Sendable {
                 health.ticked(now: now)
             }
             let state = pipeline.state
+            if let room = pipeline.roomState { saver?.saveIfDue(room, changed: !events.isEmpty) }
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.
             let lines = hub.publish(events, state: state)

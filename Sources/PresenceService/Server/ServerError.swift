@@ -1,6 +1,7 @@
 import PresenceCore
 
-/// The event socket or the metrics listener could not be set up: one line for the user, and its exit code.
+/// A surface of the daemon could not be set up or written (the event socket, the metrics listener, the
+/// room's state file): one line for the user, and its exit code.
 public struct ServerError: PresenceError {
     public var exitCode: ExitCode
     public var description: String
