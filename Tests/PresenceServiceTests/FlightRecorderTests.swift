@@ -59,10 +59,10 @@ import Testing
         listen = ""
         [recording]
         dir = "clips"
-        [state]
-        dir = "state"
         flight_recorder = "4s"
         clip_after = "2s"
+        [state]
+        dir = "state"
         """.write(to: dir.appendingPathComponent("fr.toml"), atomically: true, encoding: .utf8)
         // Without loop the replay ends and so does the daemon, after writing its clips.
         let r = try TestSupport.presenced("run", "--config", dir.appendingPathComponent("fr.toml").path)

@@ -87,6 +87,23 @@ struct VMCaptureTests {
         #expect(clock["exit"] as? Int == 0)
     }
 
+    /// guest_faults.py: the snd-aloop card removed (unbound from its driver, as a USB microphone pulled out)
+    /// and bound again while the camera captures: the microphone is lost with the system's reason, the camera
+    /// carries on, and the microphone is ok again once the card is back, without a restart.
+    @Test func aMicrophoneUnpluggedIsLostWhileTheCameraCarriesOnAndOkWhenBack() throws {
+        let faults = try Self.faults()
+        let unplug = try #require(faults["unplug"] as? [String: Any])
+        let events = unplug["events"] as? [[String: Any]] ?? []
+        let audio = events.filter { $0["type"] as? String == "sensor" && $0["sensor"] as? String == "audio" }
+        #expect(audio.map { $0["status"] as? String ?? "" } == ["lost", "ok"], "\(events)")
+        let reason = audio.first.flatMap { $0["reason"] as? String } ?? ""
+        #expect(reason.contains("hw:Loopback,1,0") && reason.contains("No such device"), "the system's reason: \(reason)")
+        let camera = unplug["camera"] as? [Double] ?? []
+        #expect(camera.count == 2 && camera[1] - camera[0] >= 15, "camera frames while the microphone was away: \(camera)")
+        #expect(!events.contains { $0["sensor"] as? String == "camera" }, "\(events)")
+        #expect(unplug["exit"] as? Int == 0)
+    }
+
     static func faults() throws -> [String: Any] {
         let data = try Data(contentsOf: out.appendingPathComponent("faults.json"))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -4,7 +4,11 @@
 - an ALSA overrun: `presenced run` captures snd-aloop (a real, timer-driven sound card) and is
   stopped with SIGSTOP for a second, longer than its capture buffer (160 ms), then continued;
 - a wall-clock jump: a second daemon, whose only sensor is missing (so nothing but its own timed
-  waits keep it ticking), sees the clock set an hour back and then two hours forward.
+  waits keep it ticking), sees the clock set an hour back and then two hours forward;
+- a microphone unplugged and plugged back: a daemon with the vivid camera and the snd-aloop card sees
+  the card removed (its platform device unbound from the driver: the kernel disconnects the card as
+  it does a USB microphone pulled out, and every open handle fails with ENODEV) and, seconds later,
+  bound again.
 
 Writes OUT/faults.json with what it saw; VMCaptureTests checks it. Standard library only (it runs on
 the host's Python inside the guest). Usage: guest_faults.py PRESENCED OUT
@@ -104,6 +108,29 @@ def overrun():
     return result
 
 
+def microphone_unplug():
+    sections = ('[camera]\ndevice = "/dev/video0"\nwidth = 320\nheight = 240\nfps = 15\n'
+                '[audio]\ndevice = "hw:Loopback,1,0"\nrate = 16000\n')
+    proc, client = start("unplug", sections, 9472)
+    wait_metric(9472, 'presence_samples_total{sensor="audio"}', 50, 120)
+    wait_metric(9472, 'presence_samples_total{sensor="camera"}', 10, 120)
+    driver = "/sys/bus/platform/drivers/snd_aloop"
+    device = next(name for name in os.listdir(driver) if name.startswith("snd_aloop."))
+    audio = lambda es: [e for e in es if e.get("type") == "sensor" and e.get("sensor") == "audio"]
+    with open(f"{driver}/unbind", "w") as f:
+        f.write(device)
+    unplugged = time.monotonic()
+    events = read_events(client, lambda es: len(audio(es)) >= 1, 60)
+    camera = [metric(9472, 'presence_samples_total{sensor="camera"}')]
+    time.sleep(4)  # the microphone stays away; the camera carries on
+    camera.append(metric(9472, 'presence_samples_total{sensor="camera"}'))
+    with open(f"{driver}/bind", "w") as f:
+        f.write(device)
+    events += read_events(client, lambda es: len(audio(es)) >= 1, 120)
+    return {"events": events, "camera": camera, "away_s": time.monotonic() - unplugged,
+            "cards": open("/proc/asound/cards").read(), "exit": stop(proc)}
+
+
 def clock_jump():
     proc, client = start("clock", '[radar]\ndevice = "/dev/presenced-no-radar"\n', 9471)
     series = "presence_tick_duration_seconds_count"
@@ -120,7 +147,7 @@ def clock_jump():
 
 
 subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-result = {"overrun": overrun(), "clock": clock_jump()}
+result = {"overrun": overrun(), "clock": clock_jump(), "unplug": microphone_unplug()}
 with open(f"{OUT}/faults.json", "w") as f:
     json.dump(result, f, indent=1)
 print(json.dumps(result)[:2000])

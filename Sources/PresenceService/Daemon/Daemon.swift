@@ -34,7 +34,7 @@ public enum Daemon {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
-                                       hub: hub, eventLoops: eventLoops, logger: logger)
+                                       hub: hub, eventLoops: eventLoops, logger: logger, metrics: metrics)
         let running = RunningConfig(config: config, classifier: classifier)
         let rec = config.recording
         let clips = try rec.flightRecorder > 0 ? (rec.flightRecorder, rec.clipAfter, ClipWriter(

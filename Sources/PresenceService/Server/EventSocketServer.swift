@@ -16,17 +16,20 @@ public final class EventSocketServer: Service, Sendable {
     let hub: EventHub
     let eventLoops: EventLoopGroup
     let logger: Logger
+    private let backoff: AcceptBackoff
 
     /// A client's outbound queue: past `high` bytes unsent it is dropped at the next event (DESIGN.md §4).
     static let queueLimit = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024, high: 64 * 1024)
 
-    public init(path: String, mode: UInt32, group: String, hub: EventHub, eventLoops: EventLoopGroup, logger: Logger) {
+    public init(path: String, mode: UInt32, group: String, hub: EventHub, eventLoops: EventLoopGroup, logger: Logger,
+                metrics: PresenceMetrics? = nil) {
         self.path = path
         self.mode = mode
         self.group = group
         self.hub = hub
         self.eventLoops = eventLoops
         self.logger = logger
+        backoff = AcceptBackoff(listener: "socket", counter: metrics?.acceptErrorsSocket, logger: logger)
     }
 
     /// The listening channel, and the socket file this process owns (nil when systemd owns it).
@@ -37,9 +40,13 @@ public final class EventSocketServer: Service, Sendable {
 
     /// Binds the socket; errors here are the daemon's start-up errors.
     func bind() async throws -> Listener {
-        let hub = self.hub
+        let hub = self.hub, backoff = self.backoff
         let bootstrap = ServerBootstrap(group: eventLoops)
             .serverChannelOption(.backlog, value: 1024)
+            // Out of descriptors (EMFILE): wait a second before accepting again instead of spinning.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(backoff.handler()) }
+            }
             .childChannelOption(.writeBufferWaterMark, value: Self.queueLimit)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

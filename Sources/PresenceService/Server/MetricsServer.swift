@@ -15,22 +15,42 @@ public final class MetricsServer: Service, Sendable {
     let health: DaemonHealth
     let eventLoops: EventLoopGroup
     let logger: Logger
+    let limits: HTTPLimits
+    /// Shared by the listeners a reload may make: the cap is on the process's connections.
+    private let gate: ConnectionGate
+    private let backoff: AcceptBackoff
 
-    public init(running: RunningConfig, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger) {
+    init(running: RunningConfig, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger,
+         limits: HTTPLimits = HTTPLimits()) {
         self.running = running
         self.metrics = metrics
         self.health = health
         self.eventLoops = eventLoops
         self.logger = logger
+        self.limits = limits
+        gate = ConnectionGate(limit: limits.maxConnections)
+        backoff = AcceptBackoff(listener: "http", counter: metrics.acceptErrorsHTTP, logger: logger)
     }
 
     public func bind(_ address: ListenAddress) async throws -> Channel {
-        let registry = metrics.registry, health = self.health
+        let registry = metrics.registry, health = self.health, metrics = self.metrics, limits = self.limits
+        let gate = self.gate, backoff = self.backoff
         return try await ServerBootstrap(group: eventLoops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(backoff.handler()) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard gate.enter() else {
+                        metrics.httpRefused.increment()
+                        try channel.pipeline.syncOperations.addHandler(RefusedConnectionHandler())
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in gate.leave() }
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(HTTPDeadlineHandler(limits: limits, metrics: metrics))
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, health: health))
                 }
             }

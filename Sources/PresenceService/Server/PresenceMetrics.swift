@@ -28,6 +28,16 @@ public final class PresenceMetrics: Sendable {
     public let clipsDropped: Counter
     /// Not in DESIGN.md §7's list: 1 while the `[mqtt]` broker has accepted presenced (0 without `[mqtt]`).
     public let mqttConnected: Gauge
+    /// Not in DESIGN.md §7's list: HTTP connections refused because `HTTPLimits.maxConnections` were open.
+    public let httpRefused: Counter
+    /// Not in DESIGN.md §7's list: HTTP connections the server closed, by reason (`header_timeout`: no
+    /// complete request header in time; `idle`: nothing moved on it for the idle timeout).
+    public let httpClosedHeaderTimeout: Counter
+    public let httpClosedIdle: Counter
+    /// Not in DESIGN.md §7's list: accepts that failed on a listener (`http`, `socket`), most often because
+    /// the process ran out of descriptors (EMFILE); the listener then waits a second and tries again.
+    public let acceptErrorsHTTP: Counter
+    public let acceptErrorsSocket: Counter
 
     /// `presence_<name>`; units are already part of the names (`_seconds`, `_total`).
     private static func d(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -79,6 +89,13 @@ public final class PresenceMetrics: Sendable {
         clipsFailed = r.makeCounter(descriptor: clips, labels: [("result", "failed")])
         clipsDropped = r.makeCounter(descriptor: clips, labels: [("result", "dropped")])
         mqttConnected = r.makeGauge(descriptor: d("mqtt_connected", "1 while connected to the MQTT broker of [mqtt], else 0"))
+        httpRefused = r.makeCounter(descriptor: d("http_connections_refused_total", "HTTP connections refused because too many were open"))
+        let closed = d("http_connections_closed_total", "HTTP connections closed by the server, by reason")
+        httpClosedHeaderTimeout = r.makeCounter(descriptor: closed, labels: [("reason", "header_timeout")])
+        httpClosedIdle = r.makeCounter(descriptor: closed, labels: [("reason", "idle")])
+        let acceptErrors = d("accept_errors_total", "Accepts that failed on a listener (e.g. out of descriptors), by listener")
+        acceptErrorsHTTP = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "http")])
+        acceptErrorsSocket = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "socket")])
         r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
     }
 
