@@ -27,6 +27,8 @@ trap finish EXIT
 
 v1=$(ls /opt/presenced/presenced_*+nspawn1_*.deb)
 v2=$(ls /opt/presenced/presenced_*+nspawn2_*.deb)
+# Debian's broker starts at boot on 1883; the network checks below want nothing there (the test starts its own).
+systemctl disable --now mosquitto.service >/dev/null 2>&1
 
 echo "# install"
 t0=$SECONDS
@@ -87,6 +89,7 @@ sed -e 's|"../Recordings/demo.mcap"|"/opt/demo.mcap"|' \
     -e 's|"../models/default.model"|"/usr/share/presenced/default.model"|' \
     -e 's|"../run/events.sock"|"/run/presenced/events.sock"|' \
     -e 's|"../run/clips"|"/var/lib/presenced/clips"|' \
+    -e 's|"../run/state"|"/var/lib/presenced"|' \
     -e 's|^group = ""|group = "presenced"|' /opt/presenced/demo.toml > /etc/presenced/presenced.toml
 check "the demo configuration passes check-config" presenced check-config /etc/presenced/presenced.toml
 check "systemctl restart (waits for READY)" systemctl restart presenced.service
@@ -177,12 +180,41 @@ check "exited 0, result success" bash -c '[[ $(systemctl show -P Result presence
 check "the journal has presenced's own goodbye" bash -c 'journalctl -u presenced.service -o cat | grep -q "presenced stopped"'
 systemctl start presenced.service
 
+echo "# restart and upgrade keep the room: no vacant in between on the socket or on MQTT"
+mosquitto -p 1884 > /opt/out/mosquitto.log 2>&1 &
+broker=$!
+cp /tmp/demo.toml /etc/presenced/presenced.toml
+printf '[mqtt]\nbroker = "127.0.0.1:1884"\nnode_id = "room"\n' >> /etc/presenced/presenced.toml
+check "restart with MQTT to a local broker" systemctl restart presenced.service
+timeout 120 mosquitto_sub -h 127.0.0.1 -p 1884 -v -t presenced/room/occupancy > /opt/out/mqtt.txt 2>&1 &
+subscriber=$!
+timeout 120 presenced watch --lines --socket /run/presenced/events.sock > /opt/out/restart.txt 2>&1 &
+watcher=$!
+check "the room becomes occupied (the demo's person walks in at 8 s)" wait_for 60 grep -q 'room OCCUPIED' /opt/out/restart.txt
+check "Home Assistant sees it (MQTT ON)" wait_for 10 grep -q 'presenced/room/occupancy ON' /opt/out/mqtt.txt
+check "systemctl restart while occupied" systemctl restart presenced.service
+check "the client's hello after the restart says occupied" \
+  wait_for 20 bash -c '(( $(grep -c "connected to presenced" /opt/out/restart.txt) >= 2 )) && grep "connected to presenced" /opt/out/restart.txt | tail -1 | grep -q "room OCCUPIED"'
+check "the journal says the room was taken up" bash -c 'journalctl -u presenced.service -o cat | grep -q "room state taken up from before the restart"'
+sleep 10  # the replay started over: the person is back and sitting when the upgrade comes
+
 echo "# upgrade"
 pid=$(prop presenced.service MainPID)
 check "dpkg -i of a newer version" dpkg -i "$v2"
 check "the service was restarted on the new version" wait_for 30 bash -c "systemctl is-active --quiet presenced.service && [[ \$(systemctl show -P MainPID presenced.service) != $pid ]]"
 check "the changed configuration was kept" grep -q /opt/demo.mcap /etc/presenced/presenced.toml
 check "dpkg says the new version is installed" bash -c "dpkg-query -W -f='\${Version}' presenced | grep -q nspawn2"
+check "the client's hello after the upgrade says occupied" \
+  wait_for 20 bash -c '(( $(grep -c "connected to presenced" /opt/out/restart.txt) >= 3 )) && grep "connected to presenced" /opt/out/restart.txt | tail -1 | grep -q "room OCCUPIED"'
+sleep 3
+kill $watcher $subscriber 2>/dev/null; wait $watcher $subscriber 2>/dev/null
+sed 's/^/  /' /opt/out/restart.txt
+sed 's/^/  mqtt: /' /opt/out/mqtt.txt
+check "the socket client saw no vacant after the room became occupied" \
+  bash -c '! sed -n "/room OCCUPIED/,\$p" /opt/out/restart.txt | grep -q "room vacant"'
+check "Home Assistant saw no OFF after ON" bash -c '! sed -n "/ON\$/,\$p" /opt/out/mqtt.txt | grep -q "OFF\$"'
+kill $broker 2>/dev/null
+cp /tmp/demo.toml /etc/presenced/presenced.toml
 
 echo "# remove and purge"
 check "dpkg -r" dpkg -r presenced

@@ -15,8 +15,9 @@ scripts/deps.sh systemd
 
 # The package's dependencies go into the rootfs: the container has no network of its own to fetch them.
 depends=$(dpkg-deb -f "$deb" Depends | sed 's/([^)]*)//g; s/ //g')
-# iproute2: the test's own tool (a second loopback address for the firewall check).
-include="systemd,dbus,iproute2,$depends"
+# iproute2, mosquitto and its clients: the test's own tools (a second loopback address for the firewall
+# check; a broker and a subscriber that must see no "vacant" across a restart and an upgrade).
+include="systemd,dbus,iproute2,mosquitto,mosquitto-clients,$depends"
 cache=.build/nspawn
 rootfs="$cache/rootfs-$(echo "$include" | sha1sum | cut -c1-12)"
 if [[ ! -x "$rootfs/usr/lib/systemd/systemd" ]]; then

@@ -11,7 +11,8 @@ public enum WatchFormatter {
             let sensors = (state["sensors"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let occupied = state["occupied"] as? Bool ?? false
-            return "connected to presenced \(obj["version"] as? String ?? "?"): room \(occupied ? "OCCUPIED" : "vacant"), confidence \(fmt(state["confidence"])); sensors: \(sensors.isEmpty ? "none" : sensors)"
+            let restored = state["restored"] as? Bool == true ? " (as before its restart)" : ""
+            return "connected to presenced \(obj["version"] as? String ?? "?"): room \(occupied ? "OCCUPIED" : "vacant")\(restored), confidence \(fmt(state["confidence"])); sensors: \(sensors.isEmpty ? "none" : sensors)"
         case "occupancy":
             let occupied = obj["occupied"] as? Bool ?? false
             let sources = (obj["sources"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
