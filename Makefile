@@ -20,11 +20,19 @@ DEMO := Recordings/demo.mcap
 run: deps build $(DEMO)
 	$(BIN) run --config config/demo.toml
 
-## test: install what is missing (apt, Python venv), build and run every test
-test: test-deps venv
+## test: install what is missing (apt, Python venv), build and run every test; the allocation tests again
+## with the per-thread allocation counter preloaded (scripts/alloc/)
+ALLOC_COUNTER := .build/alloc/libpresenced-alloc-count.so
+test: test-deps venv $(ALLOC_COUNTER)
 	$(SWIFT) build --build-tests
 	scripts/corpus.sh
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	LD_PRELOAD=$(CURDIR)/$(ALLOC_COUNTER) $(SWIFT) test --skip-build --filter AllocationTests 2>&1 | tee .build/test-alloc.log; \
+	  exit $${PIPESTATUS[0]}
+
+$(ALLOC_COUNTER): scripts/alloc/alloc_count.c
+	mkdir -p $(dir $@)
+	cc -shared -fPIC -O2 -o $@ $<
 
 ## test-sanitize: every test again under AddressSanitizer and ThreadSanitizer, the daemons they start too
 ## (scripts/test-sanitize.sh; SANITIZERS="thread" for one; about 15 minutes from nothing)

@@ -5,9 +5,11 @@
 // PresenceSimulator and PresenceCapture beside the pipeline, never imported by it.
 import PackageDescription
 
-/// Per-pixel and per-sample code is optimised even in debug builds: unoptimised
-/// it runs 10-50x slower, which would make `make test` (which replays minutes
-/// of 15 fps video) slow for no gain in debuggability of the rest.
+/// Per-pixel and per-sample code (the modules a sample passes through: Core, DSP,
+/// Radar, Fusion, Pipeline, Recording, Simulator) is optimised even in debug
+/// builds: unoptimised it runs 10-50x slower and allocates where the optimised
+/// build does not, which would make `make test` (which replays minutes of 15 fps
+/// video) slow and its allocation tests meaningless.
 let hotKernels: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
@@ -45,11 +47,11 @@ let package = Package(
         // V4L2 ioctls through libv4l2, termios2, eventfd: what Swift cannot call directly.
         .target(name: "CShims", linkerSettings: [.linkedLibrary("v4l2")]),
 
-        .target(name: "PresenceCore"),
+        .target(name: "PresenceCore", swiftSettings: hotKernels),
         .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
-        .target(name: "PresenceRadar", dependencies: ["PresenceCore"]),
+        .target(name: "PresenceRadar", dependencies: ["PresenceCore"], swiftSettings: hotKernels),
         // The built-in model is models/default.model, embedded at build time (Plugins/EmbedModel).
-        .target(name: "PresenceFusion", dependencies: ["PresenceCore"], plugins: ["EmbedModel"]),
+        .target(name: "PresenceFusion", dependencies: ["PresenceCore"], swiftSettings: hotKernels, plugins: ["EmbedModel"]),
         .plugin(name: "EmbedModel", capability: .buildTool(), dependencies: ["EmbedModelTool"]),
         .executableTarget(name: "EmbedModelTool", path: "Plugins/EmbedModelTool"),
         // The recording format only: MCAP reader and writer, message codecs, repair.
@@ -65,7 +67,8 @@ let package = Package(
         // that drive it: replay, evaluation (its metrics, baselines and traces), training.
         .target(
             name: "PresencePipeline",
-            dependencies: ["PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording"]
+            dependencies: ["PresenceCore", "PresenceDSP", "PresenceRadar", "PresenceFusion", "PresenceRecording"],
+            swiftSettings: hotKernels
         ),
         // The evaluation report (metrics.json, HTML with SVG timelines, the text table) for `presenced eval`.
         .target(name: "PresenceReport", dependencies: ["PresenceCore", "PresencePipeline"]),
@@ -103,7 +106,7 @@ let package = Package(
         .target(name: "PresenceTestSupport", dependencies: ["PresenceCore", "PresenceRadar", "PresenceRecording", "PresenceSimulator", "CShims"],
                 path: "Tests/PresenceTestSupport"),
         .testTarget(name: "PresenceCoreTests", dependencies: ["PresenceCore"]),
-        .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP"]),
+        .testTarget(name: "PresenceDSPTests", dependencies: ["PresenceDSP", "PresenceTestSupport"]),
         .testTarget(name: "PresenceRadarTests", dependencies: ["PresenceRadar"]),
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
         .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport", "CShims"]),
