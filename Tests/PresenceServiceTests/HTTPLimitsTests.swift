@@ -68,18 +68,9 @@ import Testing
         #expect(gate.enter() && gate.count == 2)
     }
 
-    /// A TCP connection to the daemon's metrics port (nil when refused).
+    /// A TCP connection to the daemon's metrics port (nil when refused), whose reads wait at most 15 s.
     static func connect(_ port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else {
-            close(fd)
-            return nil
-        }
+        guard let fd = TestSupport.connectLoopback(port: port) else { return nil }
         var tv = timeval(tv_sec: 15, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         return fd
