@@ -14,7 +14,7 @@ SYSCONFDIR ?= /etc
 
 DEMO := Recordings/demo.mcap
 
-.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape man install deb test-systemd soak start-time clean
+.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare real-video vad-compare fuzz test-vm recordings-real model release empty-hours load-socket load-scrape man install deb test-systemd soak start-time clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -80,10 +80,19 @@ test-vm: test-deps
 bench: deps
 	python3 scripts/bench.py
 
-## bgs-compare: background subtraction against OpenCV MOG2 on the same frames (F-measure, time per frame)
+## bgs-compare: background subtraction against OpenCV MOG2 and KNN on the same frames: real video (make real-video,
+## skipped when absent) and simulated scenes; F-measure, frame-level presence, time per frame
 bgs-compare: build venv
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt
-	$(PY) scripts/peers/bgs_vs_mog2.py
+	$(PY) scripts/peers/bgs_compare.py
+
+## real-video: the real video development set (SBI2015 with per-pixel ground truth, scripts/convert/sbi2015.py) from
+## SBI2015 (default: the fetch tool's mirror of lim-anggun/FgSegNet beside the checkout); not committed (CC BY-NC)
+SBI2015 ?= ../.mirror/lim-anggun+FgSegNet/repo
+real-video: venv
+	@if [ ! -e "$(SBI2015)" ]; then echo "real-video: skipped: no SBI2015 source at $(SBI2015) (SBI2015=a checkout or the git directory of lim-anggun/FgSegNet)"; exit 0; fi; \
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-peers.txt && \
+	$(PY) scripts/convert/sbi2015.py "$(SBI2015)" Recordings/generated/real-video
 
 ## vad-compare: voice detection against webrtcvad mode 3 on real Speech Commands audio (recall, false positives)
 vad-compare: build venv
