@@ -1,49 +1,73 @@
 import PresenceCore
 
-/// Adaptive background model on luma: a per-pixel running average, global
-/// illumination compensation (the median difference between frame and
-/// background is a lighting change, not motion: a lamp, the sun, auto-exposure),
-/// a threshold, dynamic background (pixels that keep flickering back to the
-/// background: fans, curtains, screens) taken out, a 3x3 opening against
-/// sensor noise, and the largest blob.
-/// Foreground pixels are absorbed slowly, so a person who sits still stays
-/// foreground. A frame that is mostly foreground (the camera moved, was covered
-/// or uncovered) is a scene change: the model learns the new scene afresh.
-/// The per-pixel work is in SIMD kernels (BackgroundKernels, Morphology).
+/// The background model of the camera: for each pixel a set of grey levels it has
+/// shown as background (samples, in the manner of ViBe, Barnich & Van Droogenbroeck
+/// 2011). A pixel is background when enough of its samples lie near it, so a
+/// background that moves between a few values (a fan's blades, leaves, a flickering
+/// screen) is learned as such, and nothing else needs to be special-cased.
+///
+/// - The match radius follows the camera's own noise, measured on every frame from
+///   the median change between frames: a clean camera is held to 10 grey levels, a
+///   noisy or heavily compressed one gets up to 30.
+/// - A global lighting change (a lamp, the sun, auto-exposure) is taken off the
+///   frame before it is compared: a gain and an offset, from the median difference
+///   between frame and model among the darker and among the brighter half of the
+///   pixels, is a change of light, not motion (auto-exposure scales the picture;
+///   a lamp mostly adds to it).
+/// - Only background pixels update the model, slowly and at random: a sample of the
+///   pixel itself, and one of a neighbour's (so the model spreads into what it
+///   missed). A person who sits still is never learned into their own pixels and
+///   stays foreground.
+/// - A ghost (where something stood when the model was learned, or left since) is
+///   still and matches the background around it: foreground pixels that have not
+///   changed for `healAfterStillFrames` frames and match the samples of a
+///   neighbouring background pixel are background again. A person sitting still does
+///   not match the wall behind them.
+/// - Then a 3x3 median, regions smaller than `minimumRegionShare` of the frame
+///   dropped, and the largest blob.
+/// A frame that is mostly foreground (the camera moved, was covered or uncovered) is a
+/// scene change: the model learns the new scene afresh. Random choices come from a
+/// seeded generator: the same frames always give the same masks.
 public final class BackgroundSubtractor {
     public struct Parameters: Sendable {
-        /// Frames averaged before any pixel may be called foreground.
-        public var learningFrames = 15
-        /// Background update rate for pixels that look like background (per frame).
-        public var alpha: Float = 1.0 / 64
-        /// Update rate for foreground pixels. Slow (about 18 minutes at 15 fps) so that a
-        /// person sitting still stays foreground and leaves no "ghost" when they get up;
-        /// the price is that a moved chair also takes that long to fade in.
-        public var foregroundAlpha: Float = 1.0 / 16384
-        /// Grey-level difference (after illumination compensation) that makes a pixel foreground.
-        public var threshold: Float = 18
-        /// Remove foreground specks smaller than 3x3 pixels.
-        public var openMask = true
-        /// Share of the frame in foreground, after compensation, that means the scene itself changed.
-        public var sceneChangeFraction: Float = 0.6
-        /// Dynamic background: a pixel that changed (fell back to background, or jumped while foreground)
-        /// more than `flickerLimit` times, counted with `flickerDecay` per frame (about 33 s at 15 fps), is
-        /// not an object. Someone walking past changes a pixel twice; the price is that a person moving
-        /// in place for long (exercising, cooking) fades from the camera's mask, and radar and audio
-        /// must carry them. `make bgs-compare` measured these values (fan and curtain false positives
-        /// down 93 %, recall on people unchanged).
-        public var flickerDecay: Float = 0.998
-        public var flickerLimit: Float = 3
+        /// Grey levels remembered per pixel.
+        public var samples = 20
+        /// For this many frames after the model was made from one frame, background pixels update it every
+        /// `startUpdateEvery` frames instead of `updateEvery`: the samples soon hold the camera's noise and
+        /// flicker, not one frame's values only.
+        public var startFrames = 15
+        public var startUpdateEvery = 4
+        /// How many of them must match for background.
+        public var minMatches = 2
+        /// The match radius is `noiseRadius` times the camera's noise (σ, grey levels), within `radius`.
+        public var noiseRadius: Float = 4
+        public var radius: ClosedRange<Float> = 8...30
+        /// A background pixel updates one of its samples with probability 1/`updateEvery` per frame, and one of a
+        /// neighbour's with the same probability (at 15 fps: about once a second each).
+        public var updateEvery = 16
+        /// A pixel is still while it changes by less than this from frame to frame (grey levels).
+        public var stillThreshold: UInt8 = 10
+        /// Foreground still this many frames may be a ghost (checked against the background next to it).
+        public var healAfterStillFrames: UInt8 = 15
+        /// Regions smaller than this share of the frame are dropped (0.05 %: 38 pixels of 320x240).
+        public var minimumRegionShare: Float = 0.0005
+        /// Share of the frame in raw foreground that means the scene itself changed; more than half with a mean
+        /// change from the last frame above `sceneChangeDifference` grey levels (beyond a lighting step) too.
+        public var sceneChangeFraction: Float = 0.85
+        public var sceneChangeDifference: Float = 20
+        /// The random generator's seed.
+        public var seed: UInt64 = 0x5EED_BA5E
         public init() {}
     }
 
     public struct Result: Sendable, Equatable {
-        /// Share 0...1 of the frame in foreground (after the opening).
+        /// Share 0...1 of the frame in foreground (after the median and the region filter).
         public var foregroundFraction: Float
         /// Mean absolute change from the previous frame, grey levels.
         public var frameDifference: Float
-        /// The global luma shift that was compensated, grey levels.
+        /// The global lighting change that was compensated, as the shift of mid-grey (128), grey levels.
         public var illuminationShift: Float
+        /// The model was (re)initialised from this frame: the mask is all 0.
         public var learning: Bool
         /// The largest foreground region, if any.
         public var blob: BlobFinder.Blob?
@@ -54,17 +78,40 @@ public final class BackgroundSubtractor {
     public let parameters: Parameters
     private(set) var width = 0
     private(set) var height = 0
-    private var background: [Float] = []
+    /// `parameters.samples` planes of `width * height`: sample k of pixel i at `k * n + i`.
+    private var samples: [UInt8] = []
+    private var adjusted: [UInt8] = []
     private var previous: [UInt8] = []
+    private var still: [UInt8] = []
     private var scratch: [UInt8] = []
-    private var previousRaw: [UInt8] = []
-    private var flicker: [Float] = []
-    private var framesSeen = 0
-    private var histogram = [Int](repeating: 0, count: 4 * 511)
+    /// The last frame's raw classification (255 foreground): the lighting is measured on its background only.
+    private var lastRaw: [UInt8] = []
+    private var initialised = false
+    /// Frames since the model was (re)initialised.
+    private var framesSinceLearning = 0
+    /// The camera's noise (σ, grey levels), followed over frames; nil until two frames were seen.
+    private var noise: Float?
+    private var histogramDark = [Int](repeating: 0, count: 511)
+    private var histogramBright = [Int](repeating: 0, count: 511)
+    /// Grey level in the frame → grey level in the model's lighting, for this frame.
+    private var lighting = [UInt8](repeating: 0, count: 256)
+    /// Signed frame-to-frame changes (−255...255) of every 4th row, for the noise and for scene changes.
+    private var changes = [Int](repeating: 0, count: 511)
+    /// The last frame's mean change from the previous one once the median change (a lighting step) is taken off.
+    private var lastChange: Float = 0
+    private var random: SplitMix64
     private var blobs = BlobFinder()
+    private var regions = ComponentFilter()
 
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
+        random = SplitMix64(seed: parameters.seed)
+    }
+
+    /// The match radius in force (grey levels).
+    public var radius: UInt8 {
+        let r = (noise ?? 0) * parameters.noiseRadius
+        return UInt8(min(parameters.radius.upperBound, max(parameters.radius.lowerBound, r)).rounded())
     }
 
     /// Updates the model with `frame`; `mask` receives 0/255 per pixel (all 0 while learning).
@@ -72,127 +119,269 @@ public final class BackgroundSubtractor {
         if frame.width != width || frame.height != height { reset(width: frame.width, height: frame.height) }
         let n = frame.luma.count
         if mask.count != n { mask = [UInt8](repeating: 0, count: n) }
-        defer { framesSeen += 1 }
-
-        let before = previous
-        previous = frame.luma
-        if framesSeen < parameters.learningFrames {
-            let diff = frameDifference(frame.luma, before)
+        guard initialised else {
             learn(frame.luma)
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
+            return Result(foregroundFraction: 0, frameDifference: 0, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
         }
-        let shift = medianShift(frame.luma)
-        let settings = BackgroundKernels.SegmentSettings(
-            shift: shift, threshold: parameters.threshold, rate: parameters.alpha, foregroundRate: parameters.foregroundAlpha,
-            jump: UInt8(min(255, parameters.threshold)), decay: parameters.flickerDecay, limit: parameters.flickerLimit)
-        // Without a last frame (a model that learns nothing first) the frame is its own "before": no change.
-        let last = before.count == n ? before : frame.luma
-        let counts = segment(frame.luma, before: last, settings: settings, mask: &mask)
-        let diff = Float(counts.difference) / Float(max(n, 1))
-        if Float(counts.raw) > parameters.sceneChangeFraction * Float(n) {
-            // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
-            framesSeen = -1
-            background.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            previousRaw.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            flicker.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: shift, learning: true, blob: nil, sceneChanged: true)
-        }
-        var blob: BlobFinder.Blob?
-        var count = counts.kept
-        // An empty mask (most frames of an empty room) has no specks to open and no blob.
-        if count > 0 {
-            mask.withUnsafeMutableBufferPointer { m in
-                // Only the rows that hold foreground need the opening and the blob search: outside them the
-                // mask is 0 and stays 0 (an opening never grows a region beyond where it was).
-                let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(m), width: width)
-                let band = UnsafeMutableBufferPointer(rebasing: m[(rows.lowerBound * width)..<(rows.upperBound * width)])
-                if parameters.openMask {
-                    scratch.withUnsafeMutableBufferPointer { Morphology.open(band, scratch: $0, width: width, height: rows.count) }
-                    count = BackgroundKernels.countSet(UnsafeBufferPointer(band))
-                }
-                blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height, rows: rows)
+        let difference = frame.luma.withUnsafeBufferPointer { px in
+            previous.withUnsafeBufferPointer { bf in
+                still.withUnsafeMutableBufferPointer { BackgroundKernels.stillness(px, before: bf, still: $0, threshold: parameters.stillThreshold) }
             }
         }
+        followNoise(frame.luma)
+        let shift = compensateLighting(frame.luma)
+        let settings = BackgroundKernels.MatchSettings(radius: radius, minMatches: UInt8(parameters.minMatches))
+        let raw = adjusted.withUnsafeBufferPointer { g in
+            samples.withUnsafeBufferPointer { sm in
+                mask.withUnsafeMutableBufferPointer { BackgroundKernels.match(g, samples: sm, sampleCount: parameters.samples, mask: $0, settings) }
+            }
+        }
+        previous.withUnsafeMutableBufferPointer { p in frame.luma.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) } }
+        let diff = Float(difference) / Float(max(n, 1))
+        // A new view: (nearly) all of the frame is foreground, or most of it is and changed wholesale since the last
+        // frame beyond any lighting step (many people close to the camera change parts of the view, not all of it).
+        let share = Float(raw) / Float(max(n, 1))
+        if share > parameters.sceneChangeFraction || (share > 0.5 && lastChange > parameters.sceneChangeDifference) {
+            // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
+            learn(frame.luma)
+            mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: Float(shift), learning: true, blob: nil, sceneChanged: true)
+        }
+        mask.withUnsafeMutableBufferPointer { m in
+            if raw > 0 { healGhosts(m, radius: settings.radius) }
+            updateModel(m)
+            lastRaw.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m) }
+        }
+        framesSinceLearning += 1
+        var count = 0
+        var blob: BlobFinder.Blob?
+        mask.withUnsafeMutableBufferPointer { m in
+            scratch.withUnsafeMutableBufferPointer { Morphology.median(m, scratch: $0, width: width, height: height) }
+            let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(m), width: width)
+            guard !rows.isEmpty else { return }
+            let minimum = Int((parameters.minimumRegionShare * Float(n)).rounded(.up))
+            count = regions.filter(m, width: width, height: height, rows: rows, minimumArea: minimum)
+            if count > 0 { blob = blobs.largest(UnsafeBufferPointer(m), width: width, height: height, rows: rows) }
+        }
         return Result(foregroundFraction: Float(count) / Float(max(n, 1)), frameDifference: diff,
-                      illuminationShift: shift, learning: false, blob: blob, sceneChanged: false)
+                      illuminationShift: Float(shift), learning: false, blob: blob, sceneChanged: false)
     }
 
     public func reset(width: Int, height: Int) {
         self.width = width
         self.height = height
-        background = [Float](repeating: 0, count: width * height)
-        scratch = [UInt8](repeating: 0, count: width * height)
-        previousRaw = [UInt8](repeating: 0, count: width * height)
-        flicker = [Float](repeating: 0, count: width * height)
-        previous = []
-        framesSeen = 0
+        let n = width * height
+        samples = [UInt8](repeating: 0, count: parameters.samples * n)
+        adjusted = [UInt8](repeating: 0, count: n)
+        previous = [UInt8](repeating: 0, count: n)
+        still = [UInt8](repeating: 0, count: n)
+        scratch = [UInt8](repeating: 0, count: n)
+        lastRaw = [UInt8](repeating: 0, count: n)
+        initialised = false
+        noise = nil
     }
 
+    /// A new model from one frame: each sample of a pixel is the pixel or one of its 8 neighbours, at random.
     private func learn(_ luma: [UInt8]) {
-        let k = Float(framesSeen + 1)
-        background.withUnsafeMutableBufferPointer { bg in
+        let n = width * height
+        samples.withUnsafeMutableBufferPointer { sm in
             luma.withUnsafeBufferPointer { px in
-                for i in 0..<px.count { bg[i] += (Float(px[i]) - bg[i]) / k }
+                for k in 0..<parameters.samples {
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let (dx, dy) = neighbourOffset(&random, includingSelf: true)
+                            let xx = min(width - 1, max(0, x + dx)), yy = min(height - 1, max(0, y + dy))
+                            sm[k * n + y * width + x] = px[yy * width + xx]
+                        }
+                    }
+                }
             }
         }
+        previous.withUnsafeMutableBufferPointer { p in luma.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) } }
+        still.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        lastRaw.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        initialised = true
+        framesSinceLearning = 0
     }
 
-    /// Mean |luma - before|, grey levels (0 for the first frame).
-    private func frameDifference(_ luma: [UInt8], _ before: [UInt8]) -> Float {
-        guard before.count == luma.count, !luma.isEmpty else { return 0 }
-        let sum = before.withUnsafeBufferPointer { a in
-            luma.withUnsafeBufferPointer { b in BackgroundKernels.absoluteDifferenceSum(a, b) }
-        }
-        return Float(sum) / Float(luma.count)
-    }
-
-    /// Median of (frame − background) over every 13th row: robust to a person covering part of the view,
-    /// and thousands of samples read in runs (a scattered grid missed the cache on every sample).
-    private func medianShift(_ luma: [UInt8]) -> Float {
-        let bins = 511
-        var samples = 0
-        histogram.withUnsafeMutableBufferPointer { h in
-            h.update(repeating: 0)
+    /// Follows the camera's noise from the changes between this frame and the last over every 4th row: their
+    /// median is a lighting change (taken off), and σ ≈ 1.4826 · MAD / √2 of what remains (the difference of two
+    /// noisy frames), smoothed over about 20 frames. Also keeps the mean remaining change (`lastChange`).
+    private func followNoise(_ luma: [UInt8]) {
+        var total = 0
+        changes.withUnsafeMutableBufferPointer { counts in
+            counts.update(repeating: 0)
             luma.withUnsafeBufferPointer { px in
-                background.withUnsafeBufferPointer { bg in
-                    // Four histograms, taken in turn: most differences fall in one bin, and counting them all
-                    // in one would wait on each increment before the next.
+                previous.withUnsafeBufferPointer { bf in
                     var y = 0
                     while y < height {
-                        for i in (y * width)..<((y + 1) * width) {
-                            let d = Int(px[i]) - Int(bg[i] + 0.5)
-                            h[(i & 3) * bins + min(max(d, -255), 255) + 255] += 1
-                        }
-                        samples += width
-                        y += 13
+                        for i in (y * width)..<((y + 1) * width) { counts[Int(px[i]) - Int(bf[i]) + 255] += 1 }
+                        total += width
+                        y += 4
                     }
                 }
             }
         }
-        var acc = 0
-        for bin in 0..<bins {
-            acc += histogram[bin] + histogram[bins + bin] + histogram[2 * bins + bin] + histogram[3 * bins + bin]
-            if acc * 2 >= samples { return Float(bin - 255) }
+        guard total > 0 else { return }
+        var acc = 0, shift = 0
+        for v in 0..<changes.count {
+            acc += changes[v]
+            if 2 * acc >= total {
+                shift = v - 255
+                break
+            }
         }
-        return 0
+        // The distribution of |change - shift|: its median for the noise, its mean for scene changes.
+        var below = 0, median = -1, sum = 0
+        for d in 0...510 {
+            var count = 0
+            if shift + 255 + d < changes.count { count += changes[shift + 255 + d] }
+            if d > 0, shift + 255 - d >= 0 { count += changes[shift + 255 - d] }
+            sum += d * count
+            below += count
+            if median < 0, 2 * below >= total { median = d }
+            if below == total { break }
+        }
+        lastChange = Float(sum) / Float(total)
+        let sigma: Float = 1.4826 * Float(max(median, 0)) / Float(2).squareRoot()
+        noise = noise.map { 0.95 * $0 + 0.05 * sigma } ?? sigma
     }
 
-    private func segment(_ luma: [UInt8], before: [UInt8], settings: BackgroundKernels.SegmentSettings,
-                         mask: inout [UInt8]) -> BackgroundKernels.SegmentCounts {
-        luma.withUnsafeBufferPointer { px in
-            before.withUnsafeBufferPointer { bf in
-                background.withUnsafeMutableBufferPointer { bg in
-                    mask.withUnsafeMutableBufferPointer { m in
-                        previousRaw.withUnsafeMutableBufferPointer { pv in
-                            flicker.withUnsafeMutableBufferPointer { fl in
-                                BackgroundKernels.segment(px, before: bf, background: bg, mask: m, previous: pv, flicker: fl, settings)
+    /// The lighting change of this frame against the model, taken off into `adjusted`: over every 13th row, among
+    /// the pixels that were background in the last frame, the median of (pixel − sample 0) among those whose sample
+    /// is below mid-grey and among those above it, at the mean sample of each, give a gain and an offset. Medians,
+    /// and the last frame's foreground left out: a person covering much of the view does not pass for a change of
+    /// light. Returns the change at mid-grey.
+    private func compensateLighting(_ luma: [UInt8]) -> Int {
+        var dark = (count: 0, level: 0), bright = (count: 0, level: 0)
+        histogramDark.withUnsafeMutableBufferPointer { hd in
+            histogramBright.withUnsafeMutableBufferPointer { hb in
+                hd.update(repeating: 0)
+                hb.update(repeating: 0)
+                luma.withUnsafeBufferPointer { px in
+                    samples.withUnsafeBufferPointer { sm in
+                      lastRaw.withUnsafeBufferPointer { was in
+                        var y = 0
+                        while y < height {
+                            for i in (y * width)..<((y + 1) * width) where was[i] == 0 {
+                                let s = Int(sm[i]), d = Int(px[i]) - s + 255
+                                if s < 128 {
+                                    hd[d] += 1
+                                    dark.count += 1
+                                    dark.level += s
+                                } else {
+                                    hb[d] += 1
+                                    bright.count += 1
+                                    bright.level += s
+                                }
                             }
+                            y += 13
+                        }
+                      }
+                    }
+                }
+            }
+        }
+        // The median of one histogram, or of both added up.
+        func median(_ a: [Int], _ b: [Int]?, _ count: Int) -> Float {
+            var acc = 0
+            for bin in 0..<a.count {
+                acc += a[bin] + (b?[bin] ?? 0)
+                if acc * 2 >= count { return Float(bin - 255) }
+            }
+            return 0
+        }
+        // Too few pixels on one side (a dark or a bright scene): one shift for all.
+        let all = dark.count + bright.count
+        var gain: Float = 1, offset: Float = 0
+        if dark.count >= all / 10, bright.count >= all / 10, dark.count > 0, bright.count > 0 {
+            let sDark = Float(dark.level) / Float(dark.count), sBright = Float(bright.level) / Float(bright.count)
+            let dDark = median(histogramDark, nil, dark.count), dBright = median(histogramBright, nil, bright.count)
+            gain = min(2, max(0.5, 1 + (dBright - dDark) / max(1, sBright - sDark)))
+            offset = dDark - (gain - 1) * sDark
+        } else if all > 0 {
+            offset = median(histogramDark, histogramBright, all)
+        }
+        // frame = gain · model + offset, so the model's value of a frame's grey level v is (v − offset) / gain.
+        for v in 0..<256 { lighting[v] = UInt8(min(255, max(0, ((Float(v) - offset) / gain).rounded()))) }
+        adjusted.withUnsafeMutableBufferPointer { g in
+            lighting.withUnsafeBufferPointer { table in
+                luma.withUnsafeBufferPointer { px in for i in 0..<px.count { g[i] = table[Int(px[i])] } }
+            }
+        }
+        return Int(((gain - 1) * 128 + offset).rounded())
+    }
+
+    /// Foreground pixels that stayed still long enough and match the samples of a random neighbour that is
+    /// background are a ghost: background again, and their own model learns the value.
+    private func healGhosts(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
+        let n = width * height
+        let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
+        let minMatches = parameters.minMatches, sampleCount = parameters.samples, healAfter = parameters.healAfterStillFrames
+        samples.withUnsafeMutableBufferPointer { sm in
+            adjusted.withUnsafeBufferPointer { g in
+                still.withUnsafeBufferPointer { st in
+                    for y in rows {
+                        for x in 0..<width {
+                            let i = y * width + x
+                            guard mask[i] != 0, st[i] >= healAfter else { continue }
+                            let (dx, dy) = neighbourOffset(&random, includingSelf: false)
+                            let xx = x + dx, yy = y + dy
+                            guard xx >= 0, xx < width, yy >= 0, yy < height else { continue }
+                            let j = yy * width + xx
+                            guard mask[j] == 0 else { continue }
+                            var matches = 0
+                            var k = 0
+                            while k < sampleCount, matches < minMatches {
+                                if abs(Int(g[i]) - Int(sm[k * n + j])) < Int(radius) { matches += 1 }
+                                k += 1
+                            }
+                            guard matches >= minMatches else { continue }
+                            mask[i] = 0
+                            sm[Int(random.next() % UInt64(sampleCount)) * n + i] = g[i]
                         }
                     }
                 }
             }
         }
     }
+
+    /// The conservative, random update: about one background pixel in `updateEvery` replaces one of its samples
+    /// with its (lighting-compensated) value, and as many put theirs into a neighbour's samples. Pixels are
+    /// picked by random strides (mean `updateEvery`), so a frame costs n / `updateEvery` random draws.
+    private func updateModel(_ mask: UnsafeMutableBufferPointer<UInt8>) {
+        let n = width * height
+        let starting = framesSinceLearning < parameters.startFrames
+        let every = UInt64(max(1, starting ? parameters.startUpdateEvery : parameters.updateEvery))
+        let sampleCount = UInt64(parameters.samples)
+        samples.withUnsafeMutableBufferPointer { sm in
+            adjusted.withUnsafeBufferPointer { g in
+                var i = Int(random.next() % every)
+                while i < n {
+                    if mask[i] == 0 { sm[Int(random.next() % sampleCount) * n + i] = g[i] }
+                    i += 1 + Int(random.next() % (2 * every - 1))
+                }
+                i = Int(random.next() % every)
+                while i < n {
+                    if mask[i] == 0 {
+                        let (dx, dy) = neighbourOffset(&random, includingSelf: false)
+                        let x = i % width + dx, y = i / width + dy
+                        if x >= 0, x < width, y >= 0, y < height {
+                            sm[Int(random.next() % sampleCount) * n + y * width + x] = g[i]
+                        }
+                    }
+                    i += 1 + Int(random.next() % (2 * every - 1))
+                }
+            }
+        }
+    }
+}
+
+/// A random offset to one of the 8 neighbours (or, `includingSelf`, of the 9 pixels of the 3x3 block).
+@inline(__always)
+private func neighbourOffset(_ random: inout SplitMix64, includingSelf: Bool) -> (Int, Int) {
+    let r = Int(random.next() % (includingSelf ? 9 : 8))
+    let k = includingSelf || r < 4 ? r : r + 1  // skip the centre (4) when it is not wanted
+    return (k % 3 - 1, k / 3 - 1)
 }

@@ -14,81 +14,77 @@ import Testing
         }
     }
 
-    /// Twenty frames through both, with three settings: backgrounds adapt, flicker counts build up and
-    /// some pixels pass the limit; every array and count must agree exactly.
+    /// Frames classified against random samples, with radii and match counts that decide after two samples or
+    /// need them all: masks and counts agree.
     @Test(arguments: sizes)
-    func segmentMatchesItsScalarTwin(width: Int, height: Int) {
+    func matchMatchesItsScalarTwin(width: Int, height: Int) {
         var rng = SplitMix64(seed: UInt64(width * 1000 + height))
         let n = width * height
-        let settings = [BackgroundKernels.SegmentSettings(shift: 0, threshold: 18, rate: 1.0 / 64, foregroundRate: 1.0 / 16384,
-                                                          jump: 18, decay: 0.9, limit: 2),
-                        .init(shift: -12.5, threshold: 6, rate: 0.1, foregroundRate: 0.001, jump: 40, decay: 0.99, limit: 1),
-                        .init(shift: 40, threshold: 30, rate: 1.0 / 32, foregroundRate: 0, jump: 0, decay: 0.9, limit: 1.5)]
-        for s in settings {
-            let start = (0..<n).map { _ in Float(rng.next() % 25600) / 100 }
-            var bgA = start, bgB = start
+        for (radius, minMatches, sampleCount) in [(10, 2, 20), (20, 2, 20), (8, 5, 7), (30, 1, 3), (1, 3, 4)] {
+            let samples = (0..<(sampleCount * n)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 == 0 ? rng.next() : 128 &+ rng.next() % 9) }
+            let pixels = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 2 == 0 ? rng.next() : 128 &+ rng.next() % 9) }
+            let s = BackgroundKernels.MatchSettings(radius: UInt8(radius), minMatches: UInt8(minMatches))
             var maskA = [UInt8](repeating: 7, count: n), maskB = [UInt8](repeating: 9, count: n)
-            var prevA = [UInt8](repeating: 0, count: n), prevB = prevA
-            var flickA = [Float](repeating: 0, count: n), flickB = flickA
-            var before = Self.random(n, &rng)
-            for _ in 0..<20 {
-                // Pixels near the background (mostly background) with random jumps (foreground, flicker).
-                let pixels = (0..<n).map { i in
-                    rng.next() % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : UInt8(min(255, max(0, start[i] + s.shift)))
-                }
-                let a = Self.segment(pixels, before, &bgA, &maskA, &prevA, &flickA, s, scalar: false)
-                let b = Self.segment(pixels, before, &bgB, &maskB, &prevB, &flickB, s, scalar: true)
-                #expect(a == b)
-                #expect(maskA == maskB && prevA == prevB)
-                #expect(bgA == bgB && flickA == flickB, "the SIMD kernel must do the same float operations in the same order")
-                #expect(a.kept == maskA.filter { $0 != 0 }.count && a.raw == prevA.filter { $0 != 0 }.count)
-                before = pixels
-            }
-            #expect(flickA.contains { $0 > s.limit } || n < 8)
+            let a = pixels.withUnsafeBufferPointer { px in samples.withUnsafeBufferPointer { sm in
+                maskA.withUnsafeMutableBufferPointer { BackgroundKernels.match(px, samples: sm, sampleCount: sampleCount, mask: $0, s) } } }
+            let b = pixels.withUnsafeBufferPointer { px in samples.withUnsafeBufferPointer { sm in
+                maskB.withUnsafeMutableBufferPointer { BackgroundKernels.matchScalar(px, samples: sm, sampleCount: sampleCount, mask: $0, s) } } }
+            #expect(a == b && maskA == maskB, "radius \(radius) on \(width)x\(height)")
+            #expect(a == maskA.count { $0 == 255 } && maskA.allSatisfy { $0 == 0 || $0 == 255 })
         }
     }
 
-    static func segment(_ pixels: [UInt8], _ before: [UInt8], _ bg: inout [Float], _ mask: inout [UInt8], _ prev: inout [UInt8],
-                        _ flicker: inout [Float], _ s: BackgroundKernels.SegmentSettings, scalar: Bool) -> BackgroundKernels.SegmentCounts {
-        pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
-            bg.withUnsafeMutableBufferPointer { b in mask.withUnsafeMutableBufferPointer { m in
-                prev.withUnsafeMutableBufferPointer { p in flicker.withUnsafeMutableBufferPointer { f in
-                    scalar ? BackgroundKernels.segmentScalar(px, before: bf, background: b, mask: m, previous: p, flicker: f, s)
-                        : BackgroundKernels.segment(px, before: bf, background: b, mask: m, previous: p, flicker: f, s)
-                } }
-            } }
-        } }
-    }
-
+    /// Twenty frames of stillness counting (saturating at 255 too): the counters and the difference sums agree.
     @Test(arguments: sizes)
-    func absoluteDifferenceMatchesItsScalarTwin(width: Int, height: Int) {
-        var rng = SplitMix64(seed: UInt64(height * 7919 + width))
-        let a = Self.random(width * height, &rng), b = Self.random(width * height, &rng)
-        let simd = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSum(x, $0) } }
-        let scalar = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSumScalar(x, $0) } }
-        #expect(simd == scalar)
-        let mask = Self.random(width * height, &rng, sparse: true)
-        #expect(mask.withUnsafeBufferPointer { BackgroundKernels.countSet($0) } == mask.withUnsafeBufferPointer { BackgroundKernels.countSetScalar($0) })
+    func stillnessMatchesItsScalarTwin(width: Int, height: Int) {
+        var rng = SplitMix64(seed: UInt64(width * 31 + height))
+        let n = width * height
+        var stillA = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 == 0 ? 250 &+ rng.next() % 6 : rng.next() % 20) }
+        var stillB = stillA
+        var before = Self.random(n, &rng)
+        for _ in 0..<20 {
+            // A quarter of the pixels never move (their counters saturate); the rest move a little or jump.
+            let pixels = before.enumerated().map { i, v in
+                i % 4 == 0 ? v : rng.next() % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : v &+ UInt8(rng.next() % 5)
+            }
+            let a = pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
+                stillA.withUnsafeMutableBufferPointer { BackgroundKernels.stillness(px, before: bf, still: $0, threshold: 4) } } }
+            let b = pixels.withUnsafeBufferPointer { px in before.withUnsafeBufferPointer { bf in
+                stillB.withUnsafeMutableBufferPointer { BackgroundKernels.stillnessScalar(px, before: bf, still: $0, threshold: 4) } } }
+            #expect(a == b && stillA == stillB)
+            before = pixels
+        }
+        #expect(stillA.contains(255) || n < 16, "some counters saturated")
         // All 255 against all 0: the widest lanes must not overflow.
         let full = [UInt8](repeating: 255, count: 70_000), zero = [UInt8](repeating: 0, count: 70_000)
-        #expect(full.withUnsafeBufferPointer { x in zero.withUnsafeBufferPointer { BackgroundKernels.absoluteDifferenceSum(x, $0) } } == 255 * 70_000)
+        var counters = [UInt8](repeating: 3, count: 70_000)
+        let sum = full.withUnsafeBufferPointer { x in zero.withUnsafeBufferPointer { z in
+            counters.withUnsafeMutableBufferPointer { BackgroundKernels.stillness(x, before: z, still: $0, threshold: 10) } } }
+        #expect(sum == 255 * 70_000 && counters.allSatisfy { $0 == 0 })
     }
 
     @Test(arguments: sizes)
-    func morphologyMatchesItsScalarTwin(width: Int, height: Int) {
+    func countSetMatchesItsScalarTwin(width: Int, height: Int) {
+        var rng = SplitMix64(seed: UInt64(height * 7919 + width))
+        let mask = Self.random(width * height, &rng, sparse: true)
+        #expect(mask.withUnsafeBufferPointer { BackgroundKernels.countSet($0) } == mask.withUnsafeBufferPointer { BackgroundKernels.countSetScalar($0) })
+    }
+
+    @Test(arguments: sizes)
+    func medianMatchesItsScalarTwin(width: Int, height: Int) {
         var rng = SplitMix64(seed: UInt64(width + 31 * height))
-        let mask = Self.random(width * height, &rng, sparse: true).map { $0 == 255 || rng.next() % 2 == 0 ? UInt8(255) : 0 }
-        for op in [Morphology.Operation.erode, .dilate] {
+        for _ in 0..<3 {
+            let mask = Self.random(width * height, &rng, sparse: true).map { $0 == 255 || rng.next() % 2 == 0 ? UInt8(255) : 0 }
             var simd = mask, scalar = mask
             var scratch = [UInt8](repeating: 0, count: mask.count)
-            simd.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.apply(op, m, scratch: $0, width: width, height: height) } }
-            scalar.withUnsafeMutableBufferPointer { Morphology.applyScalar(op, $0, width: width, height: height) }
-            #expect(simd == scalar, "\(op) on \(width)x\(height)")
+            simd.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.median(m, scratch: $0, width: width, height: height) } }
+            scalar.withUnsafeMutableBufferPointer { Morphology.medianScalar($0, width: width, height: height) }
+            #expect(simd == scalar, "\(width)x\(height)")
         }
     }
 
-    /// The subtractor opens and searches only the rows that hold foreground: the result must be the
-    /// whole frame's, whatever the band.
+    /// The subtractor filters regions and searches blobs only in the rows that hold foreground: the result must
+    /// be the whole frame's, whatever the band.
     @Test(arguments: sizes)
     func workingOnTheForegroundRowsEqualsTheWholeFrame(width: Int, height: Int) {
         var rng = SplitMix64(seed: UInt64(width * 7 + height * 13))
@@ -101,13 +97,10 @@ import Testing
             #expect(rows == (naive.first.map { $0..<(naive.last! + 1) } ?? 0..<0))
 
             var whole = mask, banded = mask
-            var scratch = [UInt8](repeating: 0, count: mask.count)
-            whole.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: width, height: height) } }
-            banded.withUnsafeMutableBufferPointer { m in
-                let band = UnsafeMutableBufferPointer(rebasing: m[(rows.lowerBound * width)..<(rows.upperBound * width)])
-                scratch.withUnsafeMutableBufferPointer { Morphology.open(band, scratch: $0, width: width, height: rows.count) }
-            }
-            #expect(whole == banded)
+            var filter = ComponentFilter()
+            let keptWhole = whole.withUnsafeMutableBufferPointer { filter.filter($0, width: width, height: height, rows: 0..<height, minimumArea: 4) }
+            let keptBanded = banded.withUnsafeMutableBufferPointer { filter.filter($0, width: width, height: height, rows: rows, minimumArea: 4) }
+            #expect(whole == banded && keptWhole == keptBanded && keptWhole == whole.count { $0 == 255 })
             var finder = BlobFinder()
             let a = whole.withUnsafeBufferPointer { finder.largest($0, width: width, height: height) }
             let b = whole.withUnsafeBufferPointer { finder.largest($0, width: width, height: height, rows: rows) }
@@ -115,15 +108,21 @@ import Testing
         }
     }
 
-    @Test func openingRemovesSpecksAndKeepsBlobs() {
+    @Test func theMedianRemovesSpecksAndTheFilterSmallRegions() {
         let w = 40, h = 30
         var mask = [UInt8](repeating: 0, count: w * h)
-        mask[5 * w + 5] = 255                                           // a speck
+        mask[5 * w + 5] = 255                                            // a speck
         for y in 10..<20 { for x in 20..<30 { mask[y * w + x] = 255 } }  // a 10x10 blob
+        for y in 2..<5 { for x in 30..<33 { mask[y * w + x] = 255 } }    // a 3x3 region
+        mask[15 * w + 25] = 0                                            // a pinhole in the blob
         var scratch = [UInt8](repeating: 0, count: w * h)
-        mask.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.open(m, scratch: $0, width: w, height: h) } }
-        #expect(mask[5 * w + 5] == 0)
-        #expect(mask.filter { $0 == 255 }.count == 100)
+        mask.withUnsafeMutableBufferPointer { m in scratch.withUnsafeMutableBufferPointer { Morphology.median(m, scratch: $0, width: w, height: h) } }
+        #expect(mask[5 * w + 5] == 0 && mask[15 * w + 25] == 255, "the speck gone, the pinhole filled")
+        // A median rounds a square's corners: 96 of the blob's 100, 5 of the 3x3 region's 9.
+        #expect(mask.count { $0 == 255 } == 96 + 5)
+        var filter = ComponentFilter()
+        let kept = mask.withUnsafeMutableBufferPointer { filter.filter($0, width: w, height: h, rows: 0..<h, minimumArea: 10) }
+        #expect(kept == 96 && mask.count { $0 == 255 } == 96 && mask[3 * w + 31] == 0)
     }
 
     @Test func theLargestBlobAndItsCentre() {
