@@ -9,23 +9,58 @@ public enum BackgroundKernels {
         /// A pixel is background when at least this many of its samples match.
         public var minMatches: UInt8
 
+        /// Both at least 1.
         public init(radius: UInt8, minMatches: UInt8) {
+            precondition(radius >= 1 && minMatches >= 1, "a match radius and a match count of at least 1")
             self.radius = radius
             self.minMatches = minMatches
         }
     }
 
+    /// Where each pixel's samples are kept: pixels in blocks of 16, a block's k-th samples in 16 consecutive
+    /// bytes (what one vector compares). The first four samples of every block come first, one cache line a block
+    /// one after the other: nearly every pixel is decided by its first two samples, so the match reads one
+    /// stream. The other samples follow in a second region, block by block.
+    public struct SampleLayout: Sendable, Equatable {
+        public let pixels: Int
+        public let count: Int
+        /// Samples per block in the first region.
+        let first: Int
+        let secondRegion: Int
+
+        public init(pixels: Int, count: Int) {
+            self.pixels = pixels
+            self.count = count
+            first = min(4, count)
+            secondRegion = (pixels + 15) / 16 * first * 16
+        }
+
+        /// Bytes for all the samples.
+        public var storage: Int { (pixels + 15) / 16 * 16 * count }
+
+        /// Where sample `k` of pixel `i` is.
+        @inline(__always)
+        public func index(pixel i: Int, sample k: Int) -> Int {
+            let block = i &>> 4, lane = i & 15
+            return k < first ? ((block &* first &+ k) &<< 4) | lane
+                : secondRegion &+ (((block &* (count &- first) &+ (k &- first)) &<< 4) | lane)
+        }
+    }
+
     /// Classifies each pixel (already brought to the model's lighting) against its samples: `mask` receives 255
     /// where fewer than `minMatches` of the `sampleCount` samples lie within `radius` of it (foreground), else 0.
-    /// `samples` holds the samples plane by plane: sample k of pixel i at `k * pixels.count + i`. Returns how many
-    /// pixels are foreground. Blocks of 16 stop comparing as soon as all of their pixels have enough matches: most
-    /// of a frame is background and decided after two samples.
-    public static func match(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, sampleCount: Int,
+    /// `samples` is laid out as `layout` says. Returns how many pixels are foreground. Blocks of 16 stop
+    /// comparing as soon as all of their pixels have enough matches: most of a frame is background and decided
+    /// after two samples.
+    public static func match(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, layout: SampleLayout,
                              mask: UnsafeMutableBufferPointer<UInt8>, _ s: MatchSettings) -> Int {
+        let sampleCount = layout.count
         let n = pixels.count
         let px = UnsafeRawPointer(pixels.baseAddress!), sm = UnsafeRawPointer(samples.baseAddress!)
         let m = UnsafeMutableRawPointer(mask.baseAddress!)
-        let radius = SIMD16<UInt8>(repeating: s.radius), enough = SIMD16<UInt8>(repeating: s.minMatches)
+        // Only `.>` and `.<` on the vectors: `.>=` and `.==` on SIMD16<UInt8> compile to slow generic code.
+        let radiusLess = SIMD16<UInt8>(repeating: s.radius &- 1)
+        let enoughLess = SIMD16<UInt8>(repeating: s.minMatches &- 1)
         let one = SIMD16<UInt8>(repeating: 1), zero = SIMD16<UInt8>(repeating: 0), full = SIMD16<UInt8>(repeating: 255)
         var foreground = 0
         var i = 0
@@ -34,38 +69,44 @@ public enum BackgroundKernels {
             var count = zero
             var k = 0
             while k < sampleCount {
-                let sample = sm.loadUnaligned(fromByteOffset: k * n + i, as: SIMD16<UInt8>.self)
+                let sample = sm.loadUnaligned(fromByteOffset: layout.index(pixel: i, sample: k), as: SIMD16<UInt8>.self)
                 // |g - sample| without a branch: whichever wrapping difference is the right one.
                 let d = (g &- sample).replacing(with: sample &- g, where: sample .> g)
-                count &+= one.replacing(with: zero, where: d .>= radius)
+                count &+= one.replacing(with: zero, where: d .> radiusLess)
                 k += 1
-                if k >= Int(s.minMatches), !any(count .< enough) { break }
+                // Done when no lane is still short of matches (tested as two words: `any` is slow generic code).
+                if k >= Int(s.minMatches) {
+                    let short = unsafeBitCast(one.replacing(with: zero, where: count .> enoughLess), to: (UInt64, UInt64).self)
+                    if short.0 | short.1 == 0 { break }
+                }
             }
-            let fg = full.replacing(with: zero, where: count .>= enough)
+            let fg = full.replacing(with: zero, where: count .> enoughLess)
             m.storeBytes(of: fg, toByteOffset: i, as: SIMD16<UInt8>.self)
-            foreground += Int((SIMD16<UInt16>(truncatingIfNeeded: fg & one)).wrappedSum())
-            i += 16
+            // 0/255 bytes: bit 0 of each says whether it is set (a widening sum would be a call per block).
+            let words = unsafeBitCast(fg, to: (UInt64, UInt64).self)
+            foreground &+= (words.0 & 0x0101_0101_0101_0101).nonzeroBitCount &+ (words.1 & 0x0101_0101_0101_0101).nonzeroBitCount
+            i &+= 16
         }
         if i < n {
-            foreground += matchScalar(UnsafeBufferPointer(rebasing: pixels[i...]), samples: samples, sampleCount: sampleCount,
-                                      planeStride: n, offset: i, mask: UnsafeMutableBufferPointer(rebasing: mask[i...]), s)
+            foreground += matchScalar(UnsafeBufferPointer(rebasing: pixels[i...]), samples: samples, layout: layout,
+                                      offset: i, mask: UnsafeMutableBufferPointer(rebasing: mask[i...]), s)
         }
         return foreground
     }
 
     /// Scalar twin of `match`.
-    public static func matchScalar(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, sampleCount: Int,
+    public static func matchScalar(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, layout: SampleLayout,
                                    mask: UnsafeMutableBufferPointer<UInt8>, _ s: MatchSettings) -> Int {
-        matchScalar(pixels, samples: samples, sampleCount: sampleCount, planeStride: pixels.count, offset: 0, mask: mask, s)
+        matchScalar(pixels, samples: samples, layout: layout, offset: 0, mask: mask, s)
     }
 
-    /// `pixels` are those from `offset` on of a frame whose sample planes are `planeStride` long.
-    private static func matchScalar(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, sampleCount: Int,
-                                    planeStride: Int, offset: Int, mask: UnsafeMutableBufferPointer<UInt8>, _ s: MatchSettings) -> Int {
+    /// `pixels` are those of a frame from `offset` on.
+    private static func matchScalar(_ pixels: UnsafeBufferPointer<UInt8>, samples: UnsafeBufferPointer<UInt8>, layout: SampleLayout,
+                                    offset: Int, mask: UnsafeMutableBufferPointer<UInt8>, _ s: MatchSettings) -> Int {
         var foreground = 0
         for i in 0..<pixels.count {
             var count = 0
-            for k in 0..<sampleCount where abs(Int(pixels[i]) - Int(samples[k * planeStride + offset + i])) < Int(s.radius) {
+            for k in 0..<layout.count where abs(Int(pixels[i]) - Int(samples[layout.index(pixel: offset + i, sample: k)])) < Int(s.radius) {
                 count += 1
             }
             let fg = count < Int(s.minMatches)
@@ -75,15 +116,50 @@ public enum BackgroundKernels {
         return foreground
     }
 
+    /// `out[i] = pixels[i] + amount`, saturating at 0 and 255.
+    public static func shift(_ pixels: UnsafeBufferPointer<UInt8>, by amount: Int, into out: UnsafeMutableBufferPointer<UInt8>) {
+        let n = pixels.count
+        guard amount != 0 else {
+            _ = out.update(fromContentsOf: pixels)
+            return
+        }
+        let px = UnsafeRawPointer(pixels.baseAddress!), dst = UnsafeMutableRawPointer(out.baseAddress!)
+        let step = SIMD16<UInt8>(repeating: UInt8(min(255, abs(amount))))
+        let zero = SIMD16<UInt8>(repeating: 0), full = SIMD16<UInt8>(repeating: 255)
+        var i = 0
+        while i + 16 <= n {
+            let p = px.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let v: SIMD16<UInt8>
+            if amount > 0 {
+                let sum = p &+ step
+                v = sum.replacing(with: full, where: sum .< p)
+            } else {
+                v = (p &- step).replacing(with: zero, where: p .< step)
+            }
+            dst.storeBytes(of: v, toByteOffset: i, as: SIMD16<UInt8>.self)
+            i += 16
+        }
+        if i < n {
+            shiftScalar(UnsafeBufferPointer(rebasing: pixels[i...]), by: amount, into: UnsafeMutableBufferPointer(rebasing: out[i...]))
+        }
+    }
+
+    /// Scalar twin of `shift`.
+    public static func shiftScalar(_ pixels: UnsafeBufferPointer<UInt8>, by amount: Int, into out: UnsafeMutableBufferPointer<UInt8>) {
+        for i in 0..<pixels.count { out[i] = UInt8(min(255, max(0, Int(pixels[i]) + amount))) }
+    }
+
     /// How long each pixel has stayed still: `still[i]` counts the frames in a row (up to 255) in which it
-    /// changed by less than `threshold` from `before`, and starts again at 0 when it moves. Returns the sum of
-    /// |pixel - before| (the frame-difference energy).
+    /// changed by less than `threshold` (at least 1) from `before`, and starts again at 0 when it moves. Returns
+    /// the sum of |pixel - before| (the frame-difference energy).
     public static func stillness(_ pixels: UnsafeBufferPointer<UInt8>, before: UnsafeBufferPointer<UInt8>,
                                  still: UnsafeMutableBufferPointer<UInt8>, threshold: UInt8) -> Int {
         let n = pixels.count
         let px = UnsafeRawPointer(pixels.baseAddress!), bf = UnsafeRawPointer(before.baseAddress!)
         let st = UnsafeMutableRawPointer(still.baseAddress!)
-        let limit = SIMD16<UInt8>(repeating: threshold), zero = SIMD16<UInt8>(repeating: 0), one = SIMD16<UInt8>(repeating: 1)
+        // Only `.>` on the vectors: `.>=` and `.==` on SIMD16<UInt8> compile to slow generic code.
+        let limitLess = SIMD16<UInt8>(repeating: threshold &- 1), top = SIMD16<UInt8>(repeating: 254)
+        let zero = SIMD16<UInt8>(repeating: 0), one = SIMD16<UInt8>(repeating: 1)
         var total = 0
         var i = 0
         while i + 16 <= n {
@@ -97,8 +173,8 @@ public enum BackgroundKernels {
                 acc &+= SIMD16<UInt16>(truncatingIfNeeded: d)
                 let s = st.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
                 // Saturating s + 1 where still, 0 where it moved.
-                let next = (s &+ one).replacing(with: s, where: s .== 255)
-                st.storeBytes(of: next.replacing(with: zero, where: d .>= limit), toByteOffset: i, as: SIMD16<UInt8>.self)
+                let next = s &+ one.replacing(with: zero, where: s .> top)
+                st.storeBytes(of: next.replacing(with: zero, where: d .> limitLess), toByteOffset: i, as: SIMD16<UInt8>.self)
                 i += 16
                 blocks += 1
             }

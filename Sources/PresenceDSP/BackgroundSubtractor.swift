@@ -78,14 +78,13 @@ public final class BackgroundSubtractor {
     public let parameters: Parameters
     private(set) var width = 0
     private(set) var height = 0
-    /// `parameters.samples` planes of `width * height`: sample k of pixel i at `k * n + i`.
+    /// `parameters.samples` grey levels of each pixel, laid out as `layout` says.
     private var samples: [UInt8] = []
+    private var layout = BackgroundKernels.SampleLayout(pixels: 0, count: 1)
     private var adjusted: [UInt8] = []
     private var previous: [UInt8] = []
     private var still: [UInt8] = []
     private var scratch: [UInt8] = []
-    /// The last frame's raw classification (255 foreground): the lighting is measured on its background only.
-    private var lastRaw: [UInt8] = []
     private var initialised = false
     /// Frames since the model was (re)initialised.
     private var framesSinceLearning = 0
@@ -99,13 +98,13 @@ public final class BackgroundSubtractor {
     private var changes = [Int](repeating: 0, count: 511)
     /// The last frame's mean change from the previous one once the median change (a lighting step) is taken off.
     private var lastChange: Float = 0
-    private var random: SplitMix64
+    private var random: RandomTable
     private var blobs = BlobFinder()
     private var regions = ComponentFilter()
 
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
-        random = SplitMix64(seed: parameters.seed)
+        random = RandomTable(seed: parameters.seed)
     }
 
     /// The match radius in force (grey levels).
@@ -130,14 +129,16 @@ public final class BackgroundSubtractor {
             }
         }
         followNoise(frame.luma)
-        let shift = compensateLighting(frame.luma)
+        random.newFrame()
+        let shift = compensateLighting(frame.luma, lastMask: mask)
         let settings = BackgroundKernels.MatchSettings(radius: radius, minMatches: UInt8(parameters.minMatches))
         let raw = adjusted.withUnsafeBufferPointer { g in
             samples.withUnsafeBufferPointer { sm in
-                mask.withUnsafeMutableBufferPointer { BackgroundKernels.match(g, samples: sm, sampleCount: parameters.samples, mask: $0, settings) }
+                mask.withUnsafeMutableBufferPointer { BackgroundKernels.match(g, samples: sm, layout: layout, mask: $0, settings) }
             }
         }
-        previous.withUnsafeMutableBufferPointer { p in frame.luma.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) } }
+        // Kept by reference, not copied: frames are values, and the caller's next frame is another array.
+        previous = frame.luma
         let diff = Float(difference) / Float(max(n, 1))
         // A new view: (nearly) all of the frame is foreground, or most of it is and changed wholesale since the last
         // frame beyond any lighting step (many people close to the camera change parts of the view, not all of it).
@@ -151,7 +152,6 @@ public final class BackgroundSubtractor {
         mask.withUnsafeMutableBufferPointer { m in
             if raw > 0 { healGhosts(m, radius: settings.radius) }
             updateModel(m)
-            lastRaw.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m) }
         }
         framesSinceLearning += 1
         var count = 0
@@ -172,19 +172,18 @@ public final class BackgroundSubtractor {
         self.width = width
         self.height = height
         let n = width * height
-        samples = [UInt8](repeating: 0, count: parameters.samples * n)
+        layout = BackgroundKernels.SampleLayout(pixels: n, count: parameters.samples)
+        samples = [UInt8](repeating: 0, count: layout.storage)
         adjusted = [UInt8](repeating: 0, count: n)
         previous = [UInt8](repeating: 0, count: n)
         still = [UInt8](repeating: 0, count: n)
         scratch = [UInt8](repeating: 0, count: n)
-        lastRaw = [UInt8](repeating: 0, count: n)
         initialised = false
         noise = nil
     }
 
     /// A new model from one frame: each sample of a pixel is the pixel or one of its 8 neighbours, at random.
     private func learn(_ luma: [UInt8]) {
-        let n = width * height
         samples.withUnsafeMutableBufferPointer { sm in
             luma.withUnsafeBufferPointer { px in
                 for k in 0..<parameters.samples {
@@ -192,15 +191,14 @@ public final class BackgroundSubtractor {
                         for x in 0..<width {
                             let (dx, dy) = neighbourOffset(&random, includingSelf: true)
                             let xx = min(width - 1, max(0, x + dx)), yy = min(height - 1, max(0, y + dy))
-                            sm[k * n + y * width + x] = px[yy * width + xx]
+                            sm[layout.index(pixel: y * width + x, sample: k)] = px[yy * width + xx]
                         }
                     }
                 }
             }
         }
-        previous.withUnsafeMutableBufferPointer { p in luma.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) } }
+        previous = luma
         still.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        lastRaw.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         initialised = true
         framesSinceLearning = 0
     }
@@ -249,11 +247,12 @@ public final class BackgroundSubtractor {
     }
 
     /// The lighting change of this frame against the model, taken off into `adjusted`: over every 13th row, among
-    /// the pixels that were background in the last frame, the median of (pixel − sample 0) among those whose sample
+    /// the pixels that were background in the last frame (`lastMask`: the caller's mask still holds it; all 0 when
+    /// it does not), the median of (pixel − sample 0) among those whose sample
     /// is below mid-grey and among those above it, at the mean sample of each, give a gain and an offset. Medians,
     /// and the last frame's foreground left out: a person covering much of the view does not pass for a change of
     /// light. Returns the change at mid-grey.
-    private func compensateLighting(_ luma: [UInt8]) -> Int {
+    private func compensateLighting(_ luma: [UInt8], lastMask: [UInt8]) -> Int {
         var dark = (count: 0, level: 0), bright = (count: 0, level: 0)
         histogramDark.withUnsafeMutableBufferPointer { hd in
             histogramBright.withUnsafeMutableBufferPointer { hb in
@@ -261,11 +260,11 @@ public final class BackgroundSubtractor {
                 hb.update(repeating: 0)
                 luma.withUnsafeBufferPointer { px in
                     samples.withUnsafeBufferPointer { sm in
-                      lastRaw.withUnsafeBufferPointer { was in
+                      lastMask.withUnsafeBufferPointer { was in
                         var y = 0
                         while y < height {
                             for i in (y * width)..<((y + 1) * width) where was[i] == 0 {
-                                let s = Int(sm[i]), d = Int(px[i]) - s + 255
+                                let s = Int(sm[layout.index(pixel: i, sample: 0)]), d = Int(px[i]) - s + 255
                                 if s < 128 {
                                     hd[d] += 1
                                     dark.count += 1
@@ -304,10 +303,16 @@ public final class BackgroundSubtractor {
             offset = median(histogramDark, histogramBright, all)
         }
         // frame = gain · model + offset, so the model's value of a frame's grey level v is (v − offset) / gain.
-        for v in 0..<256 { lighting[v] = UInt8(min(255, max(0, ((Float(v) - offset) / gain).rounded()))) }
+        // Most frames need no change, many only a shift: the table (one lookup a pixel) only for a gain.
+        let shift = Int(offset.rounded())
         adjusted.withUnsafeMutableBufferPointer { g in
-            lighting.withUnsafeBufferPointer { table in
-                luma.withUnsafeBufferPointer { px in for i in 0..<px.count { g[i] = table[Int(px[i])] } }
+            luma.withUnsafeBufferPointer { px in
+                if gain == 1 {
+                    BackgroundKernels.shift(px, by: -shift, into: g)
+                } else {
+                    for v in 0..<256 { lighting[v] = UInt8(min(255, max(0, ((Float(v) - offset) / gain).rounded()))) }
+                    lighting.withUnsafeBufferPointer { table in for i in 0..<px.count { g[i] = table[Int(px[i])] } }
+                }
             }
         }
         return Int(((gain - 1) * 128 + offset).rounded())
@@ -334,12 +339,14 @@ public final class BackgroundSubtractor {
                             var matches = 0
                             var k = 0
                             while k < sampleCount, matches < minMatches {
-                                if abs(Int(g[i]) - Int(sm[k * n + j])) < Int(radius) { matches += 1 }
+                                if abs(Int(g[i]) - Int(sm[layout.index(pixel: j, sample: k)])) < Int(radius) {
+                                    matches += 1
+                                }
                                 k += 1
                             }
                             guard matches >= minMatches else { continue }
                             mask[i] = 0
-                            sm[Int(random.next() % UInt64(sampleCount)) * n + i] = g[i]
+                            sm[layout.index(pixel: i, sample: below(sampleCount, random.next()))] = g[i]
                         }
                     }
                 }
@@ -349,39 +356,58 @@ public final class BackgroundSubtractor {
 
     /// The conservative, random update: about one background pixel in `updateEvery` replaces one of its samples
     /// with its (lighting-compensated) value, and as many put theirs into a neighbour's samples. Pixels are
-    /// picked by random strides (mean `updateEvery`), so a frame costs n / `updateEvery` random draws.
+    /// picked by random strides (mean `updateEvery`); one random draw gives a pixel's stride, its sample and its
+    /// neighbour.
     private func updateModel(_ mask: UnsafeMutableBufferPointer<UInt8>) {
         let n = width * height
         let starting = framesSinceLearning < parameters.startFrames
         let every = UInt64(max(1, starting ? parameters.startUpdateEvery : parameters.updateEvery))
-        let sampleCount = UInt64(parameters.samples)
+        let sampleCount = parameters.samples, span = Int(2 * every - 1)
+        var random = self.random
+        defer { self.random = random }
         samples.withUnsafeMutableBufferPointer { sm in
             adjusted.withUnsafeBufferPointer { g in
-                var i = Int(random.next() % every)
+                var i = below(Int(every), random.next())
                 while i < n {
-                    if mask[i] == 0 { sm[Int(random.next() % sampleCount) * n + i] = g[i] }
-                    i += 1 + Int(random.next() % (2 * every - 1))
+                    let r = random.next()
+                    if mask[i] == 0 { sm[layout.index(pixel: i, sample: below(sampleCount, r >> 32))] = g[i] }
+                    i += 1 + below(span, r & 0xFFFF_FFFF)
                 }
-                i = Int(random.next() % every)
+                i = below(Int(every), random.next())
+                var x = i % width, y = i / width
                 while i < n {
+                    let r = random.next()
                     if mask[i] == 0 {
-                        let (dx, dy) = neighbourOffset(&random, includingSelf: false)
-                        let x = i % width + dx, y = i / width + dy
-                        if x >= 0, x < width, y >= 0, y < height {
-                            sm[Int(random.next() % sampleCount) * n + y * width + x] = g[i]
+                        let k = Int(r >> 61), neighbour = k < 4 ? k : k + 1  // one of the 8, not the centre
+                        let xx = x + neighbour % 3 - 1, yy = y + neighbour / 3 - 1
+                        if xx >= 0, xx < width, yy >= 0, yy < height {
+                            let k = below(sampleCount, (r >> 29) & 0xFFFF_FFFF)
+                            sm[layout.index(pixel: yy * width + xx, sample: k)] = g[i]
                         }
                     }
-                    i += 1 + Int(random.next() % (2 * every - 1))
+                    let step = 1 + below(span, r & 0xFFFF_FFFF)
+                    i += step
+                    x += step
+                    while x >= width {
+                        x -= width
+                        y += 1
+                    }
                 }
             }
         }
     }
 }
 
+/// A number in 0..<n from 32 random bits, by a multiplication and a shift (Lemire): no division in hot loops.
+@inline(__always)
+private func below(_ n: Int, _ bits: UInt64) -> Int {
+    Int(((bits & 0xFFFF_FFFF) &* UInt64(n)) >> 32)
+}
+
 /// A random offset to one of the 8 neighbours (or, `includingSelf`, of the 9 pixels of the 3x3 block).
 @inline(__always)
-private func neighbourOffset(_ random: inout SplitMix64, includingSelf: Bool) -> (Int, Int) {
-    let r = Int(random.next() % (includingSelf ? 9 : 8))
+private func neighbourOffset(_ random: inout RandomTable, includingSelf: Bool) -> (Int, Int) {
+    let r = below(includingSelf ? 9 : 8, random.next())
     let k = includingSelf || r < 4 ? r : r + 1  // skip the centre (4) when it is not wanted
     return (k % 3 - 1, k / 3 - 1)
 }

@@ -21,16 +21,27 @@ import Testing
         var rng = SplitMix64(seed: UInt64(width * 1000 + height))
         let n = width * height
         for (radius, minMatches, sampleCount) in [(10, 2, 20), (20, 2, 20), (8, 5, 7), (30, 1, 3), (1, 3, 4)] {
-            let samples = (0..<(sampleCount * n)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 == 0 ? rng.next() : 128 &+ rng.next() % 9) }
+            let layout = BackgroundKernels.SampleLayout(pixels: n, count: sampleCount)
+            let samples = (0..<layout.storage).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 == 0 ? rng.next() : 128 &+ rng.next() % 9) }
             let pixels = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 2 == 0 ? rng.next() : 128 &+ rng.next() % 9) }
             let s = BackgroundKernels.MatchSettings(radius: UInt8(radius), minMatches: UInt8(minMatches))
             var maskA = [UInt8](repeating: 7, count: n), maskB = [UInt8](repeating: 9, count: n)
             let a = pixels.withUnsafeBufferPointer { px in samples.withUnsafeBufferPointer { sm in
-                maskA.withUnsafeMutableBufferPointer { BackgroundKernels.match(px, samples: sm, sampleCount: sampleCount, mask: $0, s) } } }
+                maskA.withUnsafeMutableBufferPointer { BackgroundKernels.match(px, samples: sm, layout: layout, mask: $0, s) } } }
             let b = pixels.withUnsafeBufferPointer { px in samples.withUnsafeBufferPointer { sm in
-                maskB.withUnsafeMutableBufferPointer { BackgroundKernels.matchScalar(px, samples: sm, sampleCount: sampleCount, mask: $0, s) } } }
+                maskB.withUnsafeMutableBufferPointer { BackgroundKernels.matchScalar(px, samples: sm, layout: layout, mask: $0, s) } } }
             #expect(a == b && maskA == maskB, "radius \(radius) on \(width)x\(height)")
             #expect(a == maskA.count { $0 == 255 } && maskA.allSatisfy { $0 == 0 || $0 == 255 })
+        }
+    }
+
+    /// Every sample of every pixel has a place of its own inside the storage, for any size and sample count.
+    @Test func theSampleLayoutIsOneToOne() {
+        for (pixels, count) in [(1, 1), (17, 3), (16, 4), (33, 20), (320 * 240, 20), (100, 7)] {
+            let layout = BackgroundKernels.SampleLayout(pixels: pixels, count: count)
+            var seen = Set<Int>()
+            for i in 0..<pixels { for k in 0..<count { seen.insert(layout.index(pixel: i, sample: k)) } }
+            #expect(seen.count == pixels * count && seen.allSatisfy { $0 >= 0 && $0 < layout.storage })
         }
     }
 
