@@ -22,12 +22,15 @@ import PresenceCore
 ///   still and matches the background around it: foreground pixels that have not
 ///   changed for `healAfterStillFrames` frames and match the samples of a
 ///   neighbouring background pixel are background again. A person sitting still does
-///   not match the wall behind them.
+///   not match the wall behind them, but on a noisy camera (σ ≈ 5) a low-contrast
+///   person lying still is worn away from the edges within about a minute: the
+///   camera alone does not hold a sleeper (the radar does; a region-level ghost test
+///   is the next step, see the issue 21 note).
 /// - Then a 3x3 median, regions smaller than `minimumRegionShare` of the frame
 ///   dropped, and the largest blob.
-/// A frame that is mostly foreground (the camera moved, was covered or uncovered) is a
-/// scene change: the model learns the new scene afresh. Random choices come from a
-/// seeded generator: the same frames always give the same masks.
+/// A view that is mostly foreground and holds still for a few frames (the camera moved,
+/// was covered or uncovered) is a scene change: the model learns the new scene afresh.
+/// Random choices come from a seeded generator: the same frames always give the same masks.
 public final class BackgroundSubtractor {
     public struct Parameters: Sendable {
         /// Grey levels remembered per pixel.
@@ -40,7 +43,7 @@ public final class BackgroundSubtractor {
         /// How many of them must match for background.
         public var minMatches = 2
         /// The match radius is `noiseRadius` times the camera's noise (σ, grey levels), within `radius`.
-        public var noiseRadius: Float = 4
+        public var noiseRadius: Float = 3
         public var radius: ClosedRange<Float> = 8...30
         /// A background pixel updates one of its samples with probability 1/`updateEvery` per frame, and one of a
         /// neighbour's with the same probability (at 15 fps: about once a second each).
@@ -51,10 +54,14 @@ public final class BackgroundSubtractor {
         public var healAfterStillFrames: UInt8 = 15
         /// Regions smaller than this share of the frame are dropped (0.05 %: 38 pixels of 320x240).
         public var minimumRegionShare: Float = 0.0005
-        /// Share of the frame in raw foreground that means the scene itself changed; more than half with a mean
-        /// change from the last frame above `sceneChangeDifference` grey levels (beyond a lighting step) too.
-        public var sceneChangeFraction: Float = 0.85
-        public var sceneChangeDifference: Float = 20
+        /// A new view (the camera moved, was covered or uncovered) is more than `sceneChangeFraction` of the frame in
+        /// raw foreground for `sceneChangeFrames` frames in a row that each differ from the last by less than
+        /// `sceneSettledDifference` grey levels on average (beyond a lighting step): the new view holds still.
+        /// Something that moves in front of most of the view (smoke, a person close to the lens) keeps changing
+        /// and stays foreground.
+        public var sceneChangeFraction: Float = 0.5
+        public var sceneChangeFrames = 5
+        public var sceneSettledDifference: Float = 8
         /// The random generator's seed.
         public var seed: UInt64 = 0x5EED_BA5E
         public init() {}
@@ -63,7 +70,8 @@ public final class BackgroundSubtractor {
     public struct Result: Sendable, Equatable {
         /// Share 0...1 of the frame in foreground (after the median and the region filter).
         public var foregroundFraction: Float
-        /// Mean absolute change from the previous frame, grey levels.
+        /// Mean absolute change from the previous frame beyond a lighting step and the camera's own noise (what
+        /// two frames of a still scene differ by: 1.13 σ), grey levels: 0 for a still view on any camera.
         public var frameDifference: Float
         /// The global lighting change that was compensated, as the shift of mid-grey (128), grey levels.
         public var illuminationShift: Float
@@ -98,6 +106,8 @@ public final class BackgroundSubtractor {
     private var changes = [Int](repeating: 0, count: 511)
     /// The last frame's mean change from the previous one once the median change (a lighting step) is taken off.
     private var lastChange: Float = 0
+    /// Frames in a row that looked like a new view that holds still (see `Parameters.sceneChangeFraction`).
+    private var newViewFrames = 0
     private var random: RandomTable
     private var blobs = BlobFinder()
     private var regions = ComponentFilter()
@@ -123,12 +133,15 @@ public final class BackgroundSubtractor {
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return Result(foregroundFraction: 0, frameDifference: 0, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
         }
-        let difference = frame.luma.withUnsafeBufferPointer { px in
+        frame.luma.withUnsafeBufferPointer { px in
             previous.withUnsafeBufferPointer { bf in
-                still.withUnsafeMutableBufferPointer { BackgroundKernels.stillness(px, before: bf, still: $0, threshold: parameters.stillThreshold) }
+                still.withUnsafeMutableBufferPointer { _ = BackgroundKernels.stillness(px, before: bf, still: $0, threshold: parameters.stillThreshold) }
             }
         }
         followNoise(frame.luma)
+        // A noisy camera's frames differ everywhere; that is not motion (a model that took it for motion learned
+        // "a noisy camera means someone is there").
+        let diff = max(0, lastChange - 1.128 * (noise ?? 0))
         random.newFrame()
         let shift = compensateLighting(frame.luma, lastMask: mask)
         let settings = BackgroundKernels.MatchSettings(radius: radius, minMatches: UInt8(parameters.minMatches))
@@ -139,11 +152,11 @@ public final class BackgroundSubtractor {
         }
         // Kept by reference, not copied: frames are values, and the caller's next frame is another array.
         previous = frame.luma
-        let diff = Float(difference) / Float(max(n, 1))
-        // A new view: (nearly) all of the frame is foreground, or most of it is and changed wholesale since the last
-        // frame beyond any lighting step (many people close to the camera change parts of the view, not all of it).
+        // A new view: most of the frame foreground, and still, for a few frames in a row.
         let share = Float(raw) / Float(max(n, 1))
-        if share > parameters.sceneChangeFraction || (share > 0.5 && lastChange > parameters.sceneChangeDifference) {
+        let newView = share > parameters.sceneChangeFraction && lastChange < parameters.sceneSettledDifference
+        newViewFrames = newView ? newViewFrames + 1 : 0
+        if newViewFrames >= parameters.sceneChangeFrames {
             // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
             learn(frame.luma)
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -201,6 +214,7 @@ public final class BackgroundSubtractor {
         still.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         initialised = true
         framesSinceLearning = 0
+        newViewFrames = 0
     }
 
     /// Follows the camera's noise from the changes between this frame and the last over every 4th row: their
@@ -321,7 +335,6 @@ public final class BackgroundSubtractor {
     /// Foreground pixels that stayed still long enough and match the samples of a random neighbour that is
     /// background are a ghost: background again, and their own model learns the value.
     private func healGhosts(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
-        let n = width * height
         let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
         let minMatches = parameters.minMatches, sampleCount = parameters.samples, healAfter = parameters.healAfterStillFrames
         samples.withUnsafeMutableBufferPointer { sm in

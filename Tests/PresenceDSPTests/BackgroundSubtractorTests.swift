@@ -108,15 +108,30 @@ import Testing
         #expect(r2.learning && mask.count == 32 * 24)
     }
 
-    /// A frame that is all new (the camera was turned to another view) is a scene change: learned afresh.
-    @Test func aNewSceneIsLearnedAfresh() {
+    /// A view that is all new and holds still (the camera was turned to another view) is a scene change after
+    /// a few frames: learned afresh. Until then, and for good when the "new view" keeps moving (smoke in front
+    /// of the lens, a person close to it), it is foreground.
+    @Test func aNewSceneIsLearnedAfreshOnceItHoldsStill() {
         var rng = SplitMix64(seed: 7)
         let bs = BackgroundSubtractor()
         var mask: [UInt8] = []
         for _ in 0..<30 { _ = bs.process(Self.frame(80, &rng), mask: &mask) }
         // Another view: stripes of dark and bright where the old one had a gentle texture.
         let other = (0..<(Self.w * Self.h)).map { i in UInt8(i / 4 % 2 == 0 ? 20 : 235) }
-        let r = bs.process(VideoFrame(width: Self.w, height: Self.h, luma: other), mask: &mask)
-        #expect(r.sceneChanged && r.learning && mask.allSatisfy { $0 == 0 }, "\(r)")
+        let shifted = (0..<(Self.w * Self.h)).map { i in UInt8((i + 2) / 4 % 2 == 0 ? 20 : 235) }
+        // Moving: the stripes shift by half a period every frame, for a second.
+        for k in 0..<15 {
+            let r = bs.process(VideoFrame(width: Self.w, height: Self.h, luma: k % 2 == 0 ? other : shifted), mask: &mask)
+            #expect(!r.sceneChanged && r.foregroundFraction > 0.5, "frame \(k) of a moving view: \(r)")
+        }
+        let frames = BackgroundSubtractor.Parameters().sceneChangeFrames
+        for k in 1...frames {
+            let r = bs.process(VideoFrame(width: Self.w, height: Self.h, luma: other), mask: &mask)
+            if k < frames {
+                #expect(!r.sceneChanged && r.foregroundFraction > 0.5, "still frame \(k): \(r)")
+            } else {
+                #expect(r.sceneChanged && r.learning && mask.allSatisfy { $0 == 0 }, "\(r)")
+            }
+        }
     }
 }

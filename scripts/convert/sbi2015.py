@@ -7,7 +7,7 @@ Usage: sbi2015.py SOURCE OUT_DIR [--sequences NAME,NAME,...] [--fps N]
   SOURCE   lim-anggun/FgSegNet: a checkout, or its git directory without a work tree (the `fetch`
            tool's mirror, e.g. ../.mirror/lim-anggun+FgSegNet/repo). Only SBI2015_dataset/ is read.
   OUT_DIR  for each sequence OUT_DIR/<sequence>/:
-           recording.mcap  the frames as mono8 /camera/image (BT.601 luma, as OpenCV converts them) at
+           <sequence>.mcap the frames as mono8 /camera/image (BT.601 luma, as OpenCV converts them) at
                            --fps (15, the camera rate presenced expects; the sequences' own rates are not
                            published), and /labels/occupancy from the ground truth: occupied while at least
                            0.5 % of the frame is foreground after a 3x3 median (the frame-level rule of
@@ -120,7 +120,7 @@ def convert(source, name, out_dir, fps):
             "occupied_frames": int(sum(labels))}
     with open(os.path.join(d, "info.json"), "w") as f:
         json.dump(info, f, indent=1, sort_keys=True)
-    write_recording(os.path.join(d, "recording.mcap"), name, frames, labels, fps)
+    write_recording(os.path.join(d, f"{name}.mcap"), name, frames, labels, fps)
     return info
 
 

@@ -24,7 +24,9 @@ import bgs_compare as bc  # noqa: E402
 
 
 def measure(d):
-    frames = list(bc.frames(os.path.join(d, "recording.mcap")))
+    with open(os.path.join(d, "info.json")) as f:
+        name = json.load(f)["sequence"]
+    frames = list(bc.frames(os.path.join(d, f"{name}.mcap")))
     truth = [bc.pgm(os.path.join(d, "truth", f"{n:06d}.pgm")) for n in range(1, len(frames) + 1)]
     background = [(t == 0) | (t == 50) for t in truth]
     deltas, medians, grads, stds, edge, inner = [], [], [], [], [], []
