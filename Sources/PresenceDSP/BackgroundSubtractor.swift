@@ -102,7 +102,7 @@ public final class BackgroundSubtractor {
     private var histogramBright = [Int](repeating: 0, count: 511)
     /// Grey level in the frame → grey level in the model's lighting, for this frame.
     private var lighting = [UInt8](repeating: 0, count: 256)
-    /// Signed frame-to-frame changes (−255...255) of every 4th row, for the noise and for scene changes.
+    /// Signed frame-to-frame changes (−255...255) of every 8th row, for the noise and for scene changes.
     private var changes = [Int](repeating: 0, count: 511)
     /// The last frame's mean change from the previous one once the median change (a lighting step) is taken off.
     private var lastChange: Float = 0
@@ -217,7 +217,7 @@ public final class BackgroundSubtractor {
         newViewFrames = 0
     }
 
-    /// Follows the camera's noise from the changes between this frame and the last over every 4th row: their
+    /// Follows the camera's noise from the changes between this frame and the last over every 8th row: their
     /// median is a lighting change (taken off), and σ ≈ 1.4826 · MAD / √2 of what remains (the difference of two
     /// noisy frames), smoothed over about 20 frames. Also keeps the mean remaining change (`lastChange`).
     private func followNoise(_ luma: [UInt8]) {
@@ -230,7 +230,7 @@ public final class BackgroundSubtractor {
                     while y < height {
                         for i in (y * width)..<((y + 1) * width) { counts[Int(px[i]) - Int(bf[i]) + 255] += 1 }
                         total += width
-                        y += 4
+                        y += 8
                     }
                 }
             }
@@ -368,9 +368,9 @@ public final class BackgroundSubtractor {
     }
 
     /// The conservative, random update: about one background pixel in `updateEvery` replaces one of its samples
-    /// with its (lighting-compensated) value, and as many put theirs into a neighbour's samples. Pixels are
-    /// picked by random strides (mean `updateEvery`); one random draw gives a pixel's stride, its sample and its
-    /// neighbour.
+    /// with its (lighting-compensated) value, and puts it into one of a neighbour's samples too. Pixels are
+    /// picked by random strides (mean `updateEvery`); one random draw gives a pixel's stride (bits 0-31), its
+    /// sample (32-47), the neighbour's sample (48-60) and which neighbour (61-63).
     private func updateModel(_ mask: UnsafeMutableBufferPointer<UInt8>) {
         let n = width * height
         let starting = framesSinceLearning < parameters.startFrames
@@ -381,20 +381,15 @@ public final class BackgroundSubtractor {
         samples.withUnsafeMutableBufferPointer { sm in
             adjusted.withUnsafeBufferPointer { g in
                 var i = below(Int(every), random.next())
-                while i < n {
-                    let r = random.next()
-                    if mask[i] == 0 { sm[layout.index(pixel: i, sample: below(sampleCount, r >> 32))] = g[i] }
-                    i += 1 + below(span, r & 0xFFFF_FFFF)
-                }
-                i = below(Int(every), random.next())
                 var x = i % width, y = i / width
                 while i < n {
                     let r = random.next()
                     if mask[i] == 0 {
+                        sm[layout.index(pixel: i, sample: below(sampleCount, ((r >> 32) & 0xFFFF) << 16))] = g[i]
                         let k = Int(r >> 61), neighbour = k < 4 ? k : k + 1  // one of the 8, not the centre
                         let xx = x + neighbour % 3 - 1, yy = y + neighbour / 3 - 1
                         if xx >= 0, xx < width, yy >= 0, yy < height {
-                            let k = below(sampleCount, (r >> 29) & 0xFFFF_FFFF)
+                            let k = below(sampleCount, ((r >> 48) & 0x1FFF) << 19)
                             sm[layout.index(pixel: yy * width + xx, sample: k)] = g[i]
                         }
                     }
