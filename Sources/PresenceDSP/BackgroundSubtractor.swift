@@ -21,11 +21,12 @@ import PresenceCore
 /// - A ghost (where something stood when the model was learned, or left since) is
 ///   still and matches the background around it: foreground pixels that have not
 ///   changed for `healAfterStillFrames` frames and match the samples of a
-///   neighbouring background pixel are background again. A person sitting still does
-///   not match the wall behind them, but on a noisy camera (σ ≈ 5) a low-contrast
-///   person lying still is worn away from the edges within about a minute: the
-///   camera alone does not hold a sleeper (the radar does; a region-level ghost test
-///   is the next step, see the issue 21 note).
+///   neighbouring background pixel are background again. Pixel by pixel, that would
+///   also wear away a person lying still from any low-contrast point of their
+///   outline (a soft shadow bridges it), and so would the spreading of samples:
+///   still regions with an edge along most of their outline are still objects
+///   (`StillObjectFinder`), protected from both. "Still" allows for the camera's
+///   noise (1.5 match radii).
 /// - Then a 3x3 median, regions smaller than `minimumRegionShare` of the frame
 ///   dropped, and the largest blob.
 /// A view that is mostly foreground and holds still for a few frames (the camera moved,
@@ -111,6 +112,10 @@ public final class BackgroundSubtractor {
     private var random: RandomTable
     private var blobs = BlobFinder()
     private var regions = ComponentFilter()
+    private var stillObjects = StillObjectFinder()
+    /// 1 where a still object is (`StillObjectFinder`): not healed, and no samples spread into it.
+    private var protected: [UInt8] = []
+    private var protectedRows = 0..<0
 
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
@@ -133,9 +138,12 @@ public final class BackgroundSubtractor {
             mask.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             return Result(foregroundFraction: 0, frameDifference: 0, illuminationShift: 0, learning: true, blob: nil, sceneChanged: false)
         }
+        // Still: changed by less than the threshold, or than 1.5 match radii on a noisy camera (4.5 σ: noise alone
+        // hardly ever breaks stillness).
+        let stillThreshold = max(parameters.stillThreshold, UInt8(min(255, Int(radius) * 3 / 2)))
         frame.luma.withUnsafeBufferPointer { px in
             previous.withUnsafeBufferPointer { bf in
-                still.withUnsafeMutableBufferPointer { _ = BackgroundKernels.stillness(px, before: bf, still: $0, threshold: parameters.stillThreshold) }
+                still.withUnsafeMutableBufferPointer { _ = BackgroundKernels.stillness(px, before: bf, still: $0, threshold: stillThreshold) }
             }
         }
         followNoise(frame.luma)
@@ -163,6 +171,7 @@ public final class BackgroundSubtractor {
             return Result(foregroundFraction: 0, frameDifference: diff, illuminationShift: Float(shift), learning: true, blob: nil, sceneChanged: true)
         }
         mask.withUnsafeMutableBufferPointer { m in
+            findStillObjects(m, radius: settings.radius)
             if raw > 0 { healGhosts(m, radius: settings.radius) }
             updateModel(m)
         }
@@ -191,6 +200,7 @@ public final class BackgroundSubtractor {
         previous = [UInt8](repeating: 0, count: n)
         still = [UInt8](repeating: 0, count: n)
         scratch = [UInt8](repeating: 0, count: n)
+        protected = [UInt8](repeating: 0, count: n)
         initialised = false
         noise = nil
     }
@@ -334,16 +344,36 @@ public final class BackgroundSubtractor {
 
     /// Foreground pixels that stayed still long enough and match the samples of a random neighbour that is
     /// background are a ghost: background again, and their own model learns the value.
+    /// Marks the still objects in `protected` (all of it cleared where there is no foreground any more).
+    private func findStillObjects(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
+        let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
+        let width = self.width, height = self.height, stillFrames = parameters.healAfterStillFrames
+        protected.withUnsafeMutableBufferPointer { p in
+            // Rows outside `rows` may hold last frame's marks.
+            if protectedRows != rows {
+                for i in (protectedRows.lowerBound * width)..<(protectedRows.upperBound * width) { p[i] = 0 }
+            }
+            adjusted.withUnsafeBufferPointer { g in
+                still.withUnsafeBufferPointer { st in
+                    stillObjects.find(mask: UnsafeBufferPointer(mask), still: st, stillFrames: stillFrames, frame: g,
+                                      width: width, height: height, rows: rows, radius: radius, protected: p)
+                }
+            }
+        }
+        protectedRows = rows
+    }
+
     private func healGhosts(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
         let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
         let minMatches = parameters.minMatches, sampleCount = parameters.samples, healAfter = parameters.healAfterStillFrames
         samples.withUnsafeMutableBufferPointer { sm in
             adjusted.withUnsafeBufferPointer { g in
                 still.withUnsafeBufferPointer { st in
+                  protected.withUnsafeBufferPointer { object in
                     for y in rows {
                         for x in 0..<width {
                             let i = y * width + x
-                            guard mask[i] != 0, st[i] >= healAfter else { continue }
+                            guard mask[i] != 0, st[i] >= healAfter, object[i] == 0 else { continue }
                             let (dx, dy) = neighbourOffset(&random, includingSelf: false)
                             let xx = x + dx, yy = y + dy
                             guard xx >= 0, xx < width, yy >= 0, yy < height else { continue }
@@ -362,6 +392,7 @@ public final class BackgroundSubtractor {
                             sm[layout.index(pixel: i, sample: below(sampleCount, random.next()))] = g[i]
                         }
                     }
+                  }
                 }
             }
         }
@@ -379,6 +410,7 @@ public final class BackgroundSubtractor {
         var random = self.random
         defer { self.random = random }
         samples.withUnsafeMutableBufferPointer { sm in
+          protected.withUnsafeBufferPointer { object in
             adjusted.withUnsafeBufferPointer { g in
                 var i = below(Int(every), random.next())
                 var x = i % width, y = i / width
@@ -388,7 +420,7 @@ public final class BackgroundSubtractor {
                         sm[layout.index(pixel: i, sample: below(sampleCount, ((r >> 32) & 0xFFFF) << 16))] = g[i]
                         let k = Int(r >> 61), neighbour = k < 4 ? k : k + 1  // one of the 8, not the centre
                         let xx = x + neighbour % 3 - 1, yy = y + neighbour / 3 - 1
-                        if xx >= 0, xx < width, yy >= 0, yy < height {
+                        if xx >= 0, xx < width, yy >= 0, yy < height, object[yy * width + xx] == 0 {
                             let k = below(sampleCount, ((r >> 48) & 0x1FFF) << 19)
                             sm[layout.index(pixel: yy * width + xx, sample: k)] = g[i]
                         }
@@ -402,6 +434,7 @@ public final class BackgroundSubtractor {
                     }
                 }
             }
+          }
         }
     }
 }
