@@ -25,20 +25,11 @@ public struct ComponentFilter {
             mask[start] = 1
             stack.append(Int32(start))
             while let top = stack.popLast() {
-                let i = Int(top)
                 members.append(top)
-                let x = i % width, y = i / width
-                for dy in -1...1 {
-                    let yy = y + dy
-                    guard yy >= 0, yy < height else { continue }
-                    for dx in -1...1 {
-                        let xx = x + dx
-                        guard xx >= 0, xx < width else { continue }
-                        let j = yy * width + xx
-                        if mask[j] == 255 {
-                            mask[j] = 1
-                            stack.append(Int32(j))
-                        }
+                forEachNeighbour8(of: Int(top), width: width, height: height) { j in
+                    if mask[j] == 255 {
+                        mask[j] = 1
+                        stack.append(Int32(j))
                     }
                 }
             }

@@ -42,20 +42,13 @@ public struct StillObjectFinder {
             while let top = stack.popLast() {
                 let i = Int(top)
                 members.append(top)
-                let x = i % width, y = i / width
-                for dy in -1...1 {
-                    let yy = y + dy
-                    guard yy >= 0, yy < height else { continue }
-                    for dx in -1...1 {
-                        let xx = x + dx
-                        guard xx >= 0, xx < width else { continue }
-                        let j = yy * width + xx
-                        if protected[j] == 0, mask[j] != 0, still[j] >= stillFrames {
-                            protected[j] = 2
-                            stack.append(Int32(j))
-                        }
+                forEachNeighbour8(of: i, width: width, height: height) { j in
+                    if protected[j] == 0, mask[j] != 0, still[j] >= stillFrames {
+                        protected[j] = 2
+                        stack.append(Int32(j))
                     }
                 }
+                let x = i % width, y = i / width
                 var isBorder = false, continues = false
                 for k in 0..<4 {
                     let xx = x + (k == 0 ? 1 : k == 1 ? -1 : 0), yy = y + (k == 2 ? 1 : k == 3 ? -1 : 0)

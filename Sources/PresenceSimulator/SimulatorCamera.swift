@@ -179,25 +179,18 @@ struct SimulatedCamera {
     /// `texture`: folds and shading that move with the body (amplitude in grey levels), 0 for a flat fill.
     private func fillEllipse(_ px: inout UnsafeMutableBufferPointer<UInt8>, cx: Double, cy: Double, rx: Double, ry: Double, value: UInt8,
                              texture: Double = 0) {
-        guard rx > 0.5, ry > 0.5 else { return }
-        let y0 = max(0, Int(cy - ry)), y1 = min(Self.height - 1, Int(cy + ry))
-        let x0 = max(0, Int(cx - rx)), x1 = min(Self.width - 1, Int(cx + rx))
-        guard y0 <= y1, x0 <= x1 else { return }
-        for y in y0...y1 {
-            let dy = (Double(y) - cy) / ry
-            for x in x0...x1 {
-                let dx = (Double(x) - cx) / rx
-                guard dx * dx + dy * dy <= 1 else { continue }
-                // Darker towards the edges (a round body lit from above), with folds across it.
-                let v = texture == 0 ? Double(value)
-                    : Double(value) + texture * (0.6 * sin(9 * dx + 4 * dy) - 0.8 * dx * dx) + 0.5 * texture * (-dy)
-                px[y * Self.width + x] = UInt8(clamping: Int(v.rounded()))
-            }
+        forEachPixel(cx: cx, cy: cy, rx: rx, ry: ry, inside: { $0 <= 1 }) { i, dx, dy, _ in
+            // Darker towards the edges (a round body lit from above), with folds across it.
+            let v = texture == 0 ? Double(value)
+                : Double(value) + texture * (0.6 * sin(9 * dx + 4 * dy) - 0.8 * dx * dx) + 0.5 * texture * (-dy)
+            px[i] = UInt8(clamping: Int(v.rounded()))
         }
     }
 
-    /// A soft shadow: the floor darkened by up to a fifth at the centre of the ellipse, fading to its edge.
-    private func shade(_ px: inout UnsafeMutableBufferPointer<UInt8>, cx: Double, cy: Double, rx: Double, ry: Double) {
+    /// Calls `body(index, dx, dy, r²)` for each pixel of the ellipse's bounding box whose normalised squared
+    /// distance from the centre passes `inside`.
+    private func forEachPixel(cx: Double, cy: Double, rx: Double, ry: Double, inside: (Double) -> Bool,
+                              _ body: (Int, Double, Double, Double) -> Void) {
         guard rx > 0.5, ry > 0.5 else { return }
         let y0 = max(0, Int(cy - ry)), y1 = min(Self.height - 1, Int(cy + ry))
         let x0 = max(0, Int(cx - rx)), x1 = min(Self.width - 1, Int(cx + rx))
@@ -206,10 +199,15 @@ struct SimulatedCamera {
             let dy = (Double(y) - cy) / ry
             for x in x0...x1 {
                 let dx = (Double(x) - cx) / rx, r2 = dx * dx + dy * dy
-                guard r2 < 1 else { continue }
-                let i = y * Self.width + x
-                px[i] = UInt8(clamping: Int((Double(px[i]) * (1 - 0.2 * (1 - r2))).rounded()))
+                if inside(r2) { body(y * Self.width + x, dx, dy, r2) }
             }
+        }
+    }
+
+    /// A soft shadow: the floor darkened by up to a fifth at the centre of the ellipse, fading to its edge.
+    private func shade(_ px: inout UnsafeMutableBufferPointer<UInt8>, cx: Double, cy: Double, rx: Double, ry: Double) {
+        forEachPixel(cx: cx, cy: cy, rx: rx, ry: ry, inside: { $0 < 1 }) { i, _, _, r2 in
+            px[i] = UInt8(clamping: Int((Double(px[i]) * (1 - 0.2 * (1 - r2))).rounded()))
         }
     }
 
