@@ -201,6 +201,7 @@ public final class BackgroundSubtractor {
         still = [UInt8](repeating: 0, count: n)
         scratch = [UInt8](repeating: 0, count: n)
         protected = [UInt8](repeating: 0, count: n)
+        protectedRows = 0..<0
         initialised = false
         noise = nil
     }
@@ -342,8 +343,6 @@ public final class BackgroundSubtractor {
         return Int(((gain - 1) * 128 + offset).rounded())
     }
 
-    /// Foreground pixels that stayed still long enough and match the samples of a random neighbour that is
-    /// background are a ghost: background again, and their own model learns the value.
     /// Marks the still objects in `protected` (all of it cleared where there is no foreground any more).
     private func findStillObjects(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
         let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
@@ -363,6 +362,8 @@ public final class BackgroundSubtractor {
         protectedRows = rows
     }
 
+    /// Foreground pixels that stayed still long enough, are not part of a still object and match the samples of
+    /// a random neighbour that is background are a ghost: background again, and their own model learns the value.
     private func healGhosts(_ mask: UnsafeMutableBufferPointer<UInt8>, radius: UInt8) {
         let rows = BackgroundKernels.rowsWithForeground(UnsafeBufferPointer(mask), width: width)
         let minMatches = parameters.minMatches, sampleCount = parameters.samples, healAfter = parameters.healAfterStillFrames
