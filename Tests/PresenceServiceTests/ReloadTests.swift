@@ -37,7 +37,13 @@ import Testing
         #expect(daemon.waitForLog("apply at the next start") && daemon.log.contains("sections=socket"), "\(daemon.log)")
 
         #expect(Self.waitForHealth(port: newPort) == "ok\n", "metrics on the new port")
-        #expect((try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/healthz")) == nil, "the old port is closed")
+        // The new listener is bound before the old one is closed: the old port goes a moment later.
+        var oldClosed = false
+        for _ in 0..<50 where !oldClosed {
+            oldClosed = (try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/healthz")) == nil
+            if !oldClosed { usleep(100_000) }
+        }
+        #expect(oldClosed, "the old port is closed")
 
         // The client connected before both reloads is still there, and sees the new hold at work.
         var sawVacant = false
