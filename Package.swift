@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "PresenceService",
             dependencies: [
-                "PresenceCore", "PresenceFusion", "PresenceRecording", "PresencePipeline", "PresenceCapture",
+                "PresenceCore", "PresenceDSP", "PresenceFusion", "PresenceRecording", "PresencePipeline", "PresenceCapture",
                 "CShims", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport", "CShims"]),
         .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceSimulator", "PresenceTestSupport"]),
         .testTarget(name: "PresenceSimulatorTests", dependencies: ["PresenceSimulator", "PresenceTestSupport"]),
-        .testTarget(name: "PresencePipelineTests", dependencies: ["PresencePipeline", "PresenceSimulator", "PresenceTestSupport"]),
+        .testTarget(name: "PresencePipelineTests", dependencies: ["PresencePipeline", "PresenceDSP", "PresenceSimulator", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",
             dependencies: ["PresenceService", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]

@@ -57,11 +57,15 @@ public final class RadarFeatureExtractor {
     private var windowed = [Float](repeating: 0, count: breathingWindow)
     private var power = [Float](repeating: 0, count: breathingWindow / 2 + 1)
     private let hann: [Float] = (0..<breathingWindow).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(breathingWindow))) }
-    private var baseline = GateBaseline()
+    private var baseline: GateBaseline
     private var rangeFilter = Biquad(.lowpass, frequency: 1, rate: tickRate)
     private var lastRange: Float?
 
-    public init() {}
+    /// `calibration`: the empty room learned by `presenced calibrate`, the baseline from the first report (it
+    /// still follows the room while the pipeline says it is empty); nil: learned from the first empty hold.
+    public init(calibration: RadarCalibration? = nil) {
+        baseline = GateBaseline(calibration: calibration)
+    }
 
     public func process(_ report: RadarReport) {
         switch report {
@@ -184,6 +188,15 @@ struct GateBaseline {
     /// The last report's energies, waiting for the pipeline's verdict on the tick.
     private var pending = [Float](repeating: 0, count: 2 * gates)
     private var hasPending = false
+
+    /// Learned from the first empty reports, or taken from a calibration (mean, and spread as mean square).
+    init(calibration: RadarCalibration? = nil) {
+        guard let c = calibration, c.problem == nil else { return }
+        mean = c.movingMean + c.stillMean
+        let spread = c.movingSpread + c.stillSpread
+        meanSquare = zip(mean, spread).map { $0 * $0 + $1 * $1 }
+        learned = true
+    }
 
     /// (moving, still) excess over the baseline, gates 0-8 moving and 2-8 still; remembers the report for `learn`.
     mutating func excess(moving: GateEnergies, still: GateEnergies) -> (Float, Float) {

@@ -68,7 +68,14 @@ public enum FileDigest {
             buffer.withUnsafeBufferPointer { crc.update(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             total += UInt64(n)
         }
-        let hex = String(crc.value, radix: 16)
-        return (total, String(repeating: "0", count: 8 - hex.count) + hex)
+        return (total, hex(crc.value))
+    }
+
+    /// The CRC-32 of some bytes, as hex (how a calibration file checks its contents).
+    public static func crc32(of bytes: [UInt8]) -> String { hex(CRC32.checksum(bytes)) }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 }

@@ -50,3 +50,45 @@ import Testing
         #expect(abs(radar.takeTickSummary().movingExcess - 57) <= 1)
     }
 }
+
+/// The empty room learned by `presenced calibrate`: what the calibrator learns, and the radar's excess features
+/// measured against it from the first report.
+@Suite struct RadarCalibrationTests {
+    @Test func theCalibratorLearnsEachGatesMeanAndSpread() throws {
+        var calibrator = RadarCalibrator()
+        // Gate 2's still energy alternates 50 / 70 (a monitor's reflection); the rest is steady.
+        for k in 0..<100 {
+            var still = [UInt8](repeating: 4, count: 9)
+            still[2] = k % 2 == 0 ? 50 : 70
+            guard case .ld2410(let r) = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: still) else { return }
+            calibrator.add(r, at: Int64(k) * 100_000_000)
+        }
+        let c = try #require(calibrator.calibration())
+        #expect(c.reports == 100 && abs(c.seconds - 9.9) < 1e-6 && c.sensor == .ld2410 && c.problem == nil)
+        #expect(abs(c.stillMean[2] - 60) < 1e-4 && abs(c.stillSpread[2] - 10.05) < 0.01, "\(c.stillMean[2]) ± \(c.stillSpread[2])")
+        #expect(c.movingMean.allSatisfy { abs($0 - 6) < 1e-4 } && c.movingSpread.allSatisfy { $0 == 0 })
+        #expect(RadarCalibrator().calibration() == nil, "nothing learned from nothing")
+    }
+
+    @Test func aCalibratedRoomsClutterIsNotExcessFromTheFirstReport() {
+        // The room's still energy at gate 2 is 60 ± 5: above the LD2410's factory threshold, and nobody is there.
+        var stillMean = [Float](repeating: 4, count: 9), stillSpread = [Float](repeating: 1, count: 9)
+        (stillMean[2], stillSpread[2]) = (60, 5)
+        let calibration = RadarCalibration(sensor: .ld2410, movingMean: [Float](repeating: 6, count: 9),
+                                           movingSpread: [Float](repeating: 1, count: 9), stillMean: stillMean,
+                                           stillSpread: stillSpread, reports: 600, seconds: 60)
+        var clutter = [UInt8](repeating: 4, count: 9)
+        clutter[2] = 65
+        let empty = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: clutter)
+        let calibrated = RadarFeatureExtractor(calibration: calibration), uncalibrated = RadarFeatureExtractor()
+        calibrated.process(empty)
+        uncalibrated.process(empty)
+        #expect(calibrated.takeTickSummary().stillExcess == 0)
+        #expect(uncalibrated.takeTickSummary().stillExcess == 65, "without a calibration the first reports are all excess")
+        // Someone sitting at gate 4 stands out above the room.
+        var person = clutter
+        person[4] = 50
+        calibrated.process(RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: person))
+        #expect(abs(calibrated.takeTickSummary().stillExcess - 44) < 0.01)
+    }
+}

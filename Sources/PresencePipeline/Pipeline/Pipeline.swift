@@ -16,10 +16,13 @@ public final class Pipeline {
         public static let defaultTickPeriod: Int64 = 100 * Nanos.perMillisecond
         public var tickPeriod: Int64 = defaultTickPeriod
         public var lostAfter: Int64 = 2 * Nanos.perSecond
+        /// The empty room of `presenced calibrate` (`[radar] calibration`): the radar's baseline from the start.
+        public var radarCalibration: RadarCalibration?
 
-        public init(tracker: Tracker.Parameters, expectedSensors: Set<SensorKind>) {
+        public init(tracker: Tracker.Parameters, expectedSensors: Set<SensorKind>, radarCalibration: RadarCalibration? = nil) {
             self.tracker = tracker
             self.expectedSensors = expectedSensors
+            self.radarCalibration = radarCalibration
         }
     }
 
@@ -40,7 +43,7 @@ public final class Pipeline {
 
     private let video = VideoFeatureExtractor()
     private let audio = AudioFeatureExtractor()
-    private let radar = RadarFeatureExtractor()
+    private let radar: RadarFeatureExtractor
     private var ld2410 = LD2410Parser()
     private var ld2450 = LD2450Parser()
     private var radarMessages: [RadarMessage] = []
@@ -63,10 +66,13 @@ public final class Pipeline {
     public var maskSink: ((VideoFrame, [UInt8]) -> Void)?
     /// Called after every tick.
     public var tickSink: ((Tick) -> Void)?
+    /// Called with every decoded radar report and the time of the bytes it came in (`presenced calibrate`).
+    public var radarReportSink: ((RadarReport, Int64) -> Void)?
 
     public init(options: Options, classifier: any OccupancyClassifier = HeuristicFusion()) {
         self.options = options
         self.classifier = classifier
+        radar = RadarFeatureExtractor(calibration: options.radarCalibration)
         tracker = Tracker(parameters: options.tracker)
         expectedInOrder = options.expectedSensors.sorted()
         status = OccupancyState(expecting: options.expectedSensors).sensors
@@ -124,7 +130,10 @@ public final class Pipeline {
             case .ld2450: ld2450.feed(chunk.bytes, into: &radarMessages)
             }
             losses.record(.radar, .corrupt, count: radarBadFrames - badBefore)
-            for case .report(let report) in radarMessages { radar.process(report) }
+            for case .report(let report) in radarMessages {
+                radar.process(report)
+                radarReportSink?(report, sample.t)
+            }
         }
     }
 

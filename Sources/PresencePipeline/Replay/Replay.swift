@@ -59,7 +59,8 @@ public enum Replay {
                      setUp: (Pipeline) -> Void = { _ in }, events: ([PresenceEvent]) -> Void,
                      label: (Int64, OccupancyLabel) -> Void = { _, _ in }) throws -> String? {
         let (reader, expected) = try open(path, configured: settings.sensors, lenient: lenient)
-        let pipeline = Pipeline(options: Pipeline.Options(tracker: settings.tracker, expectedSensors: expected),
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: settings.tracker, expectedSensors: expected,
+                                                          radarCalibration: settings.radarCalibration),
                                 classifier: classifier)
         setUp(pipeline)
         var pacer = speed.map { ReplayPacer(speed: $0) }

@@ -1,5 +1,7 @@
 import Foundation
 import PresenceCore
+import PresenceDSP
+import PresencePipeline
 import TOMLKit
 
 /// Reads and validates a presenced TOML file. Unknown keys, wrong types and bad
@@ -85,7 +87,7 @@ public enum ConfigLoader {
     }
 
     private static func readRadar(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Radar {
-        try r.allowOnly(["device", "model", "baud"])
+        try r.allowOnly(["device", "model", "baud", "calibration"])
         var c = PresenceConfig.Radar()
         c.device = try r.string("device", nonEmpty: true) ?? c.device
         if let m = try r.string("model") {
@@ -95,6 +97,20 @@ public enum ConfigLoader {
             c.model = model
         }
         c.baud = try r.int("baud", in: 1200...4_000_000) ?? c.baud
+        // Read and checked here, whole: a file that cannot be used stops the start (or the reload) with its reason,
+        // and nothing of it is applied.
+        if let path = try r.path("calibration"), !path.isEmpty {
+            c.calibration = path
+            let sensor: RadarCalibration.Sensor = switch c.model {
+            case .ld2410: .ld2410
+            case .ld2450: .ld2450
+            }
+            do {
+                c.calibrationFile = try RadarCalibrationFile.read(path, for: sensor)
+            } catch {
+                throw r.error("calibration", error.description)
+            }
+        }
         return c
     }
 

@@ -1,4 +1,5 @@
 import PresenceCore
+import PresenceDSP
 import PresenceFusion
 import PresencePipeline
 
@@ -22,6 +23,10 @@ public struct PresenceConfig: Sendable, Equatable {
         public var device = "/dev/ttyUSB0"
         public var model = RadarModel.ld2410
         public var baud = 256_000
+        /// `calibration`: the path of a radar calibration file (`presenced calibrate`), relative to the config file;
+        /// empty: none. `calibrationFile`: its contents, read and checked when the configuration is loaded.
+        public var calibration = ""
+        public var calibrationFile: RadarCalibrationFile?
     }
 
     public struct Replay: Sendable, Equatable {
@@ -157,6 +162,7 @@ extension PresenceConfig {
     /// What the runs over recordings (replay, eval, train) take from this file: the configured sensors
     /// (narrowing a recording's modalities) and the tracker.
     public var pipelineSettings: PipelineSettings {
-        PipelineSettings(sensors: configuredSensors, tracker: fusion.trackerParameters)
+        PipelineSettings(sensors: configuredSensors, tracker: fusion.trackerParameters,
+                         radarCalibration: radar?.calibrationFile?.calibration)
     }
 }

@@ -69,7 +69,8 @@ public final class PipelineService: Service, Sendable {
         var generation = start.generation
         let source = try start.config.makeSource()
         defer { source.close() }
-        let pipeline = Pipeline(options: Pipeline.Options(tracker: start.config.fusion.trackerParameters, expectedSensors: source.sensors),
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: start.config.fusion.trackerParameters, expectedSensors: source.sensors,
+                                                          radarCalibration: start.config.radar?.calibrationFile?.calibration),
                                 classifier: start.classifier)
         if let restoring {
             // The first sample comes now (or soon): the saved times move on by the time the daemon was away.

@@ -48,7 +48,8 @@ public enum RecordSession {
             "devices": source.sensors.sorted().map(\.rawValue).joined(separator: ","),
             "source": config.replay?.file ?? source.summary, "recorded_by": "presenced \(Daemon.version)",
         ], durable: true)
-        let pipeline = Pipeline(options: Pipeline.Options(tracker: config.fusion.trackerParameters, expectedSensors: source.sensors),
+        let pipeline = Pipeline(options: Pipeline.Options(tracker: config.fusion.trackerParameters, expectedSensors: source.sensors,
+                                                          radarCalibration: config.radar?.calibrationFile?.calibration),
                                 classifier: try config.classifier())
 
         var summary = RecordSummary(seconds: 0, samples: [:], events: 0)
