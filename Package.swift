@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "PresencePipelineTests", dependencies: ["PresencePipeline", "PresenceDSP", "PresenceSimulator", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",
-            dependencies: ["PresenceService", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["PresenceService", "PresenceDSP", "PresencePipeline", "PresenceTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         // Every recording in Recordings/ against its labels and its golden events (drives the built binary).
         .testTarget(name: "RegressionTests", dependencies: ["PresenceFusion", "PresenceTestSupport"]),

@@ -67,6 +67,12 @@ public final class RadarFeatureExtractor {
         baseline = GateBaseline(calibration: calibration)
     }
 
+    /// A new calibration (SIGHUP): the baseline starts from it. Without one, what was learned so far stays.
+    public func recalibrate(_ calibration: RadarCalibration?) {
+        guard let calibration else { return }
+        baseline = GateBaseline(calibration: calibration)
+    }
+
     public func process(_ report: RadarReport) {
         switch report {
         case .ld2410(let r):

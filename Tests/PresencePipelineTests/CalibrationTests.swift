@@ -72,3 +72,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out), "nothing written")
     }
 }
+
+/// A calibration given to a running pipeline (SIGHUP) moves the radar's baseline at once.
+@Suite struct PipelineRecalibrationTests {
+    @Test func aNewCalibrationMovesTheBaselineAndNoneKeepsIt() {
+        let radar = RadarFeatureExtractor(calibration: CalibrationTests.calibration)
+        // Still energy 30 at gate 3, where the calibration has 6 ± 3 (limit mean + 2 spreads = 12).
+        func excess() -> Float {
+            var still = [UInt8](repeating: 4, count: 9)
+            still[3] = 30
+            let report = LD2410Report(targetState: 2, movingDistanceCm: 0, movingEnergy: 5, stillDistanceCm: 0, stillEnergy: 30,
+                                      detectionDistanceCm: 0, movingGateEnergies: GateEnergies([UInt8](repeating: 5, count: 9)),
+                                      stillGateEnergies: GateEnergies(still))
+            radar.process(.ld2410(report))
+            return radar.takeTickSummary().stillExcess
+        }
+        #expect(abs(excess() - 18) < 1e-4)
+        var moved = CalibrationTests.calibration
+        moved.stillMean[3] = 40  // a new cupboard at gate 3: limit 46
+        radar.recalibrate(moved)
+        #expect(excess() == 0)
+        radar.recalibrate(nil)
+        #expect(excess() == 0, "no calibration keeps the baseline there is")
+    }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import PresenceDSP
+import PresencePipeline
 import PresenceTestSupport
 import Testing
 @testable import PresenceService
@@ -66,5 +68,36 @@ import Testing
             usleep(100_000)
         }
         return nil
+    }
+}
+
+/// A new radar calibration applies on SIGHUP; the radar device itself waits for the next start.
+@Suite struct CalibrationReloadTests {
+    static func calibrationFile(stillAtGate2 level: Float, in dir: URL, name: String) throws {
+        var still = [Float](repeating: 4, count: 9)
+        still[2] = level
+        let c = RadarCalibration(sensor: .ld2410, movingMean: [Float](repeating: 5, count: 9), movingSpread: [Float](repeating: 1, count: 9),
+                                 stillMean: still, stillSpread: [Float](repeating: 1, count: 9), reports: 100, seconds: 10)
+        try RadarCalibrationFile(calibration: c, created: "2026-12-07T06:00:00Z", sources: []).encoded()
+            .write(to: dir.appendingPathComponent(name))
+    }
+
+    @Test func theCalibrationAppliesNowAndTheDeviceAtTheNextStart() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try Self.calibrationFile(stillAtGate2: 40, in: dir, name: "a.json")
+        try Self.calibrationFile(stillAtGate2: 60, in: dir, name: "b.json")
+        func config(_ device: String, _ file: String) throws -> PresenceConfig {
+            let path = dir.appendingPathComponent("c.toml").path
+            try "[radar]\ndevice = \"\(device)\"\ncalibration = \"\(file)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return try ConfigLoader.load(path: path)
+        }
+        let old = try config("/dev/ttyUSB0", "a.json")
+        var new = try config("/dev/ttyUSB1", "b.json")
+        #expect(old.radar?.calibrationFile?.createdSeconds == 1_796_623_200)
+        #expect(ConfigReloader.radarDevice.differs(old, new) && ConfigReloader.radarCalibration.differs(old, new))
+        ConfigReloader.radarDevice.keep(old, &new)
+        #expect(new.radar?.device == "/dev/ttyUSB0", "the running device stays")
+        #expect(new.radar?.calibrationFile?.calibration.stillMean[2] == 60, "the new calibration goes with it")
+        #expect(!ConfigReloader.radarDevice.differs(old, new))
     }
 }

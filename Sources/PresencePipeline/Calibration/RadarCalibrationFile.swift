@@ -22,6 +22,16 @@ public struct RadarCalibrationFile: Sendable, Equatable {
         (self.calibration, self.created, self.sources) = (calibration, created, sources)
     }
 
+    /// `created` as seconds since 1970, nil when it does not read as RFC 3339
+    /// (`presence_calibration_age_seconds`).
+    public var createdSeconds: Double? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = formatter.date(from: created) { return d.timeIntervalSince1970 }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: created)?.timeIntervalSince1970
+    }
+
     /// Why a file cannot be used: said in words, for `radar.calibration` errors and `calibrate`.
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var description: String

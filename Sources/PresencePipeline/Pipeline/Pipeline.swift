@@ -80,10 +80,17 @@ public final class Pipeline {
 
     /// A reloaded `[fusion]`: the new model and tracker parameters apply from the next tick; the tracker
     /// keeps its state (occupied, since, hold), so a reload never flips the room by itself.
-    public func reconfigure(tracker parameters: Tracker.Parameters, classifier: any OccupancyClassifier) {
+    /// A reloaded configuration: the tracker's parameters and the classifier from the next tick, and the radar's
+    /// calibration when it changed (`nil` keeps the baseline learned so far).
+    public func reconfigure(tracker parameters: Tracker.Parameters, classifier: any OccupancyClassifier,
+                            radarCalibration: RadarCalibration? = nil) {
         options.tracker = parameters
         tracker.parameters = parameters
         self.classifier = classifier
+        if radarCalibration != options.radarCalibration {
+            options.radarCalibration = radarCalibration
+            radar.recalibrate(radarCalibration)
+        }
     }
 
     public var state: OccupancyState {

@@ -7,8 +7,9 @@ import UnixSignals
 /// a bad value, a model that does not open, a missing replay file) changes nothing: the running
 /// configuration stays, and the log says why. A good one is applied without dropping anyone:
 /// - `[fusion]` (model, thresholds, hold …) from the next tick; the room keeps its state.
-/// - `[log] level` at once; `[metrics] listen` rebinds; `[mqtt]` reconnects with the new settings.
-/// - `[camera]`, `[audio]`, `[radar]`, `[replay]`, `[socket]`, `[recording]` and `[state]` are kept as they run
+/// - `[log] level` at once; `[metrics] listen` rebinds; `[mqtt]` reconnects with the new settings;
+///   `[radar] calibration` (the file is read again) from the next report.
+/// - `[camera]`, `[audio]`, `[radar]` (but its calibration), `[replay]`, `[socket]`, `[recording]` and `[state]` are kept as they run
 ///   until the next start (changing a sensor or the socket under connected clients would reset the
 ///   room's state or drop them): the log names each such section.
 public final class ConfigReloader: Service, Sendable {
@@ -67,9 +68,28 @@ public final class ConfigReloader: Service, Sendable {
         }
     }
 
+    /// `[radar]` but its calibration: the device and its settings (the calibration applies now).
+    private static func radarDevice(_ c: PresenceConfig) -> PresenceConfig.Radar? {
+        c.radar.map {
+            var r = $0
+            (r.calibration, r.calibrationFile) = ("", nil)
+            return r
+        }
+    }
+
+    static let radarDevice = Section(name: "radar", differs: { radarDevice($0) != radarDevice($1) }, keep: { old, new in
+        // The running device stays; the new file's calibration goes with it when there still is a radar.
+        let calibration = (new.radar?.calibration ?? "", new.radar?.calibrationFile)
+        new.radar = old.radar
+        if new.radar != nil { (new.radar!.calibration, new.radar!.calibrationFile) = calibration }
+    })
+    static let radarCalibration = Section(name: "radar.calibration", differs: { $0.radar?.calibrationFile != $1.radar?.calibrationFile },
+                                          keep: { _, _ in })
+
     static let appliedAtRestart: [Section] = [
-        .of("camera", \.camera), .of("audio", \.audio), .of("radar", \.radar), .of("replay", \.replay),
+        .of("camera", \.camera), .of("audio", \.audio), radarDevice, .of("replay", \.replay),
         .of("socket", \.socket), .of("recording", \.recording), .of("state", \.state),
     ]
-    static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("mqtt", \.mqtt), .of("log", \.log)]
+    static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("mqtt", \.mqtt), .of("log", \.log),
+                                        radarCalibration]
 }

@@ -90,12 +90,15 @@ public final class PipelineService: Service, Sendable {
             clips?.writer.stop(timeout: 1)
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
+        var calibrationCreated = start.config.radar?.calibrationFile?.createdSeconds
         while let item = try source.next(shouldStop: shouldStop) {
             while stalled.load(ordering: .relaxed), !shouldStop() { usleep(100_000) }
             if running.generation != generation {
                 let now = running.now
                 generation = now.generation
-                pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier)
+                pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier,
+                                     radarCalibration: now.config.radar?.calibrationFile?.calibration)
+                calibrationCreated = now.config.radar?.calibrationFile?.createdSeconds
             }
             let ticksBefore = ticks
             let start = DispatchTime.now().uptimeNanoseconds
@@ -116,6 +119,7 @@ public final class PipelineService: Service, Sendable {
                 let now = DispatchTime.now().uptimeNanoseconds
                 metrics.tickDuration.recordNanoseconds(Int64(now - start))
                 health.ticked(now: now)
+                metrics.calibrationAge.set(calibrationCreated.map { Date().timeIntervalSince1970 - $0 } ?? -1)
             }
             let state = pipeline.state
             if let room = pipeline.roomState { saver?.saveIfDue(room, changed: !events.isEmpty) }

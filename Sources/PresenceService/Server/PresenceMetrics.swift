@@ -28,6 +28,7 @@ public final class PresenceMetrics: Sendable {
     public let clipsDropped: Counter
     /// Not in DESIGN.md §7's list: 1 while the `[mqtt]` broker has accepted presenced (0 without `[mqtt]`).
     public let mqttConnected: Gauge
+    public let calibrationAge: Gauge
     /// Not in DESIGN.md §7's list: HTTP connections refused because `HTTPLimits.maxConnections` were open.
     public let httpRefused: Counter
     /// Not in DESIGN.md §7's list: HTTP connections the server closed, by reason (`header_timeout`: no
@@ -89,6 +90,9 @@ public final class PresenceMetrics: Sendable {
         clipsFailed = r.makeCounter(descriptor: clips, labels: [("result", "failed")])
         clipsDropped = r.makeCounter(descriptor: clips, labels: [("result", "dropped")])
         mqttConnected = r.makeGauge(descriptor: d("mqtt_connected", "1 while connected to the MQTT broker of [mqtt], else 0"))
+        calibrationAge = r.makeGauge(descriptor: d("calibration_age_seconds",
+                                                   "Seconds since the radar calibration in use ([radar] calibration) was learned; -1 without one"))
+        calibrationAge.set(Double(-1))
         httpRefused = r.makeCounter(descriptor: d("http_connections_refused_total", "HTTP connections refused because too many were open"))
         let closed = d("http_connections_closed_total", "HTTP connections closed by the server, by reason")
         httpClosedHeaderTimeout = r.makeCounter(descriptor: closed, labels: [("reason", "header_timeout")])
