@@ -52,8 +52,10 @@ public struct RadarCalibrator: Sendable {
     private var count = 0
     private var mean = [Double](repeating: 0, count: 2 * RadarCalibration.gates)
     private var m2 = [Double](repeating: 0, count: 2 * RadarCalibration.gates)
-    private var first: Int64?
-    private var last: Int64 = 0
+    /// Time covered: the gaps between consecutive reports up to a second (several recordings, or a pause, do not
+    /// count the time between them).
+    private var covered: Int64 = 0
+    private var last: Int64?
 
     public init() {}
 
@@ -63,27 +65,30 @@ public struct RadarCalibrator: Sendable {
     public mutating func add(_ report: LD2410Report, at t: Int64) {
         guard report.isEngineering else { return }
         count += 1
-        first = first ?? t
-        last = max(last, t)
+        if let last, t >= last, t - last <= Nanos.perSecond { covered += t - last }
+        last = t
         for g in 0..<RadarCalibration.gates {
             let values = (g < report.movingGateEnergies.count ? Double(report.movingGateEnergies[g]) : 0,
                           g < report.stillGateEnergies.count ? Double(report.stillGateEnergies[g]) : 0)
-            for (i, x) in [(g, values.0), (RadarCalibration.gates + g, values.1)] {
-                let delta = x - mean[i]
-                mean[i] += delta / Double(count)
-                m2[i] += delta * (x - mean[i])
-            }
+            update(g, values.0)
+            update(RadarCalibration.gates + g, values.1)
         }
+    }
+
+    private mutating func update(_ i: Int, _ x: Double) {
+        let delta = x - mean[i]
+        mean[i] += delta / Double(count)
+        m2[i] += delta * (x - mean[i])
     }
 
     /// The calibration, or nil without a single engineering report.
     public func calibration() -> RadarCalibration? {
-        guard count > 0, let first else { return nil }
+        guard count > 0 else { return nil }
         let n = RadarCalibration.gates
         let spread = (0..<(2 * n)).map { Float(count > 1 ? (m2[$0] / Double(count - 1)).squareRoot() : 0) }
         let means = mean.map { Float($0) }
         // Reports come about ten times a second: a single report still stands for a tenth of a second.
-        let seconds = max(0.1, Nanos.toSeconds(last - first))
+        let seconds = max(0.1, Nanos.toSeconds(covered))
         return RadarCalibration(sensor: .ld2410, movingMean: Array(means[0..<n]), movingSpread: Array(spread[0..<n]),
                                 stillMean: Array(means[n...]), stillSpread: Array(spread[n...]), reports: count, seconds: seconds)
     }

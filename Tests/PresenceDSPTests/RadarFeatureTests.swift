@@ -63,9 +63,15 @@ import Testing
             guard case .ld2410(let r) = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: still) else { return }
             calibrator.add(r, at: Int64(k) * 100_000_000)
         }
+        // A second recording a day later: its 10 reports add their own second, not the day between.
+        for k in 0..<10 {
+            guard case .ld2410(let r) = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9),
+                                                                 still: [4, 4, 60, 4, 4, 4, 4, 4, 4]) else { return }
+            calibrator.add(r, at: 86_400_000_000_000 + Int64(k) * 100_000_000)
+        }
         let c = try #require(calibrator.calibration())
-        #expect(c.reports == 100 && abs(c.seconds - 9.9) < 1e-6 && c.sensor == .ld2410 && c.problem == nil)
-        #expect(abs(c.stillMean[2] - 60) < 1e-4 && abs(c.stillSpread[2] - 10.05) < 0.01, "\(c.stillMean[2]) ± \(c.stillSpread[2])")
+        #expect(c.reports == 110 && abs(c.seconds - 10.8) < 1e-6 && c.sensor == .ld2410 && c.problem == nil, "\(c.seconds) s")
+        #expect(abs(c.stillMean[2] - 60) < 1e-4 && abs(c.stillSpread[2] - 9.58) < 0.01, "\(c.stillMean[2]) ± \(c.stillSpread[2])")
         #expect(c.movingMean.allSatisfy { abs($0 - 6) < 1e-4 } && c.movingSpread.allSatisfy { $0 == 0 })
         #expect(RadarCalibrator().calibration() == nil, "nothing learned from nothing")
     }
