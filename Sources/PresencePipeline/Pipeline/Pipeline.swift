@@ -78,10 +78,9 @@ public final class Pipeline {
         status = OccupancyState(expecting: options.expectedSensors).sensors
     }
 
-    /// A reloaded `[fusion]`: the new model and tracker parameters apply from the next tick; the tracker
-    /// keeps its state (occupied, since, hold), so a reload never flips the room by itself.
-    /// A reloaded configuration: the tracker's parameters and the classifier from the next tick, and the radar's
-    /// calibration when it changed (`nil` keeps the baseline learned so far).
+    /// A reloaded configuration: the new model and tracker parameters apply from the next tick, the radar's
+    /// calibration (when it changed) from the next report, and `nil` keeps the radar baseline learned so far.
+    /// The tracker keeps its state (occupied, since, hold), so a reload never flips the room by itself.
     public func reconfigure(tracker parameters: Tracker.Parameters, classifier: any OccupancyClassifier,
                             radarCalibration: RadarCalibration? = nil) {
         options.tracker = parameters

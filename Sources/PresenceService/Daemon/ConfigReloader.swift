@@ -9,9 +9,9 @@ import UnixSignals
 /// - `[fusion]` (model, thresholds, hold …) from the next tick; the room keeps its state.
 /// - `[log] level` at once; `[metrics] listen` rebinds; `[mqtt]` reconnects with the new settings;
 ///   `[radar] calibration` (the file is read again) from the next report.
-/// - `[camera]`, `[audio]`, `[radar]` (but its calibration), `[replay]`, `[socket]`, `[recording]` and `[state]` are kept as they run
-///   until the next start (changing a sensor or the socket under connected clients would reset the
-///   room's state or drop them): the log names each such section.
+/// - `[camera]`, `[audio]`, `[radar]` (but its calibration), `[replay]`, `[socket]`, `[recording]` and `[state]`
+///   are kept as they run until the next start (changing a sensor or the socket under connected clients would
+///   reset the room's state or drop them): the log names each such section.
 public final class ConfigReloader: Service, Sendable {
     private let path: String
     private let running: RunningConfig
