@@ -97,16 +97,11 @@ public final class BackgroundSubtractor {
     private var initialised = false
     /// Frames since the model was (re)initialised.
     private var framesSinceLearning = 0
-    /// The camera's noise (σ, grey levels), followed over frames; nil until two frames were seen.
-    private var noise: Float?
+    private var noise = CameraNoise()
     private var histogramDark = [Int](repeating: 0, count: 511)
     private var histogramBright = [Int](repeating: 0, count: 511)
     /// Grey level in the frame → grey level in the model's lighting, for this frame.
     private var lighting = [UInt8](repeating: 0, count: 256)
-    /// Signed frame-to-frame changes (−255...255) of every 8th row, for the noise and for scene changes.
-    private var changes = [Int](repeating: 0, count: 511)
-    /// The last frame's mean change from the previous one once the median change (a lighting step) is taken off.
-    private var lastChange: Float = 0
     /// Frames in a row that looked like a new view that holds still (see `Parameters.sceneChangeFraction`).
     private var newViewFrames = 0
     private var random: RandomTable
@@ -124,7 +119,7 @@ public final class BackgroundSubtractor {
 
     /// The match radius in force (grey levels).
     public var radius: UInt8 {
-        let r = (noise ?? 0) * parameters.noiseRadius
+        let r = (noise.sigma ?? 0) * parameters.noiseRadius
         return UInt8(min(parameters.radius.upperBound, max(parameters.radius.lowerBound, r)).rounded())
     }
 
@@ -146,10 +141,10 @@ public final class BackgroundSubtractor {
                 still.withUnsafeMutableBufferPointer { _ = BackgroundKernels.stillness(px, before: bf, still: $0, threshold: stillThreshold) }
             }
         }
-        followNoise(frame.luma)
+        noise.follow(frame.luma, previous: previous, width: width, height: height)
         // A noisy camera's frames differ everywhere; that is not motion (a model that took it for motion learned
         // "a noisy camera means someone is there").
-        let diff = max(0, lastChange - 1.128 * (noise ?? 0))
+        let diff = max(0, noise.lastChange - 1.128 * (noise.sigma ?? 0))
         random.newFrame()
         let shift = compensateLighting(frame.luma, lastMask: mask)
         let settings = BackgroundKernels.MatchSettings(radius: radius, minMatches: UInt8(parameters.minMatches))
@@ -162,7 +157,7 @@ public final class BackgroundSubtractor {
         previous = frame.luma
         // A new view: most of the frame foreground, and still, for a few frames in a row.
         let share = Float(raw) / Float(max(n, 1))
-        let newView = share > parameters.sceneChangeFraction && lastChange < parameters.sceneSettledDifference
+        let newView = share > parameters.sceneChangeFraction && noise.lastChange < parameters.sceneSettledDifference
         newViewFrames = newView ? newViewFrames + 1 : 0
         if newViewFrames >= parameters.sceneChangeFrames {
             // Not motion in a scene we know: a new scene. Learn it, and say so for this frame.
@@ -203,7 +198,7 @@ public final class BackgroundSubtractor {
         protected = [UInt8](repeating: 0, count: n)
         protectedRows = 0..<0
         initialised = false
-        noise = nil
+        noise.reset()
     }
 
     /// A new model from one frame: each sample of a pixel is the pixel or one of its 8 neighbours, at random.
@@ -226,49 +221,6 @@ public final class BackgroundSubtractor {
         initialised = true
         framesSinceLearning = 0
         newViewFrames = 0
-    }
-
-    /// Follows the camera's noise from the changes between this frame and the last over every 8th row: their
-    /// median is a lighting change (taken off), and σ ≈ 1.4826 · MAD / √2 of what remains (the difference of two
-    /// noisy frames), smoothed over about 20 frames. Also keeps the mean remaining change (`lastChange`).
-    private func followNoise(_ luma: [UInt8]) {
-        var total = 0
-        changes.withUnsafeMutableBufferPointer { counts in
-            counts.update(repeating: 0)
-            luma.withUnsafeBufferPointer { px in
-                previous.withUnsafeBufferPointer { bf in
-                    var y = 0
-                    while y < height {
-                        for i in (y * width)..<((y + 1) * width) { counts[Int(px[i]) - Int(bf[i]) + 255] += 1 }
-                        total += width
-                        y += 8
-                    }
-                }
-            }
-        }
-        guard total > 0 else { return }
-        var acc = 0, shift = 0
-        for v in 0..<changes.count {
-            acc += changes[v]
-            if 2 * acc >= total {
-                shift = v - 255
-                break
-            }
-        }
-        // The distribution of |change - shift|: its median for the noise, its mean for scene changes.
-        var below = 0, median = -1, sum = 0
-        for d in 0...510 {
-            var count = 0
-            if shift + 255 + d < changes.count { count += changes[shift + 255 + d] }
-            if d > 0, shift + 255 - d >= 0 { count += changes[shift + 255 - d] }
-            sum += d * count
-            below += count
-            if median < 0, 2 * below >= total { median = d }
-            if below == total { break }
-        }
-        lastChange = Float(sum) / Float(total)
-        let sigma: Float = 1.4826 * Float(max(median, 0)) / Float(2).squareRoot()
-        noise = noise.map { 0.95 * $0 + 0.05 * sigma } ?? sigma
     }
 
     /// The lighting change of this frame against the model, taken off into `adjusted`: over every 13th row, among

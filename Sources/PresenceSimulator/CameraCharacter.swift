@@ -3,7 +3,7 @@
 /// noise σ 0.6-4.0 grey levels, block edges up to 1.55x the gradient inside 8x8 blocks, exposure drifting by
 /// 4-24 grey levels over a sequence, backgrounds with a mean gradient of 5-10 grey levels a pixel) and widened
 /// towards the home cameras presenced is for (noise up to σ 8 in dim rooms).
-struct CameraCharacter: Equatable {
+struct CameraCharacter {
     /// Sensor noise, σ in grey levels.
     var noise: Double
     /// JPEG/H.264-like quantisation of the detail inside each 8x8 block, in grey levels (0: none).
@@ -24,10 +24,5 @@ struct CameraCharacter: Equatable {
         flicker = (r.uniform(0, 1.5), r.uniform(1, 4))
         jitterEvery = r.unit() < 0.3 ? r.uniform(5, 20) : nil
         texture = r.uniform(6, 16)
-    }
-
-    static func == (a: CameraCharacter, b: CameraCharacter) -> Bool {
-        a.noise == b.noise && a.blocking == b.blocking && a.drift == b.drift && a.flicker == b.flicker
-            && a.jitterEvery == b.jitterEvery && a.texture == b.texture
     }
 }
