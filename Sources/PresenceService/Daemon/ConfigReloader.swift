@@ -16,15 +16,19 @@ public final class ConfigReloader: Service, Sendable {
     private let path: String
     private let running: RunningConfig
     private let logger: Logger
+    private let hangups: UnixSignalsSequence
 
-    public init(path: String, running: RunningConfig, logger: Logger) {
+    /// Traps SIGHUP at once, before the daemon's socket or metrics answer: a reload sent as soon as they do
+    /// (a test, `systemctl reload` right after a start) waits for `run` instead of killing the process
+    /// (SIGHUP's default action) or being lost.
+    public init(path: String, running: RunningConfig, logger: Logger) async {
         self.path = path
         self.running = running
         self.logger = logger
+        self.hangups = await UnixSignalsSequence(trapping: .sighup)
     }
 
     public func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             SystemdNotifier.reloading()
             let applied = reload()

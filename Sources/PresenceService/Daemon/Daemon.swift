@@ -54,9 +54,9 @@ public enum Daemon {
             .init(service: MQTTService(running: running, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger), serviceName: "mqtt"),
         ]
         services.append(.init(service: SystemdWatchdog(health: health, logger: logger), serviceName: "watchdog"))
-        if DebugHooks.wanted { services.append(.init(service: DebugHooks(pipeline: pipeline), serviceName: "debug-hooks")) }
+        if DebugHooks.wanted { services.append(.init(service: await DebugHooks(pipeline: pipeline), serviceName: "debug-hooks")) }
         if let path = config.sourcePath {
-            services.append(.init(service: ConfigReloader(path: path, running: running, logger: logger), serviceName: "reload"))
+            services.append(.init(service: await ConfigReloader(path: path, running: running, logger: logger), serviceName: "reload"))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -8,13 +8,17 @@ import UnixSignals
 final class DebugHooks: Service, Sendable {
     static let stallVariable = "PRESENCED_DEBUG_STALL_ON_SIGUSR2"
     private let pipeline: PipelineService
+    private let signals: UnixSignalsSequence
 
     static var wanted: Bool { ProcessInfo.processInfo.environment[stallVariable] == "1" }
 
-    init(pipeline: PipelineService) { self.pipeline = pipeline }
+    /// Traps SIGUSR2 before the daemon answers anyone (as `ConfigReloader` does SIGHUP).
+    init(pipeline: PipelineService) async {
+        self.pipeline = pipeline
+        self.signals = await UnixSignalsSequence(trapping: .sigusr2)
+    }
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sigusr2)
         for await _ in signals.cancelOnGracefulShutdown() { pipeline.stallForTesting() }
     }
 }
