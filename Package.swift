@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "PresenceService",
             dependencies: [
-                "PresenceCore", "PresenceDSP", "PresenceFusion", "PresenceRecording", "PresencePipeline", "PresenceCapture",
+                "PresenceCore", "PresenceDSP", "PresenceFusion", "PresenceRadar", "PresenceRecording", "PresencePipeline", "PresenceCapture",
                 "CShims", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -82,13 +82,35 @@ public final class RadarDevice: CaptureDevice {
         fd = -1
     }
 
-    // MARK: LD2410 start-up
+    // MARK: LD2410 configuration
 
     /// Enable configuration, engineering mode on, end configuration; each must be acknowledged with success.
     private func handshake() throws(CaptureError) {
+        try exchange([(.enableConfiguration, nil), (.engineeringModeOn, nil), (.endConfiguration, nil)])
+    }
+
+    /// Writes per-gate thresholds into an open LD2410 (`presenced calibrate --write-module`), so that its own
+    /// target flag and OUT pin decide with them: enable configuration, one gate sensitivity command per gate,
+    /// end configuration, each acknowledged with success. A failure ends configuration before it throws.
+    public func writeGateThresholds(_ t: LD2410GateThresholds) throws(CaptureError) {
+        guard fd >= 0 else { throw CaptureError("\(path) is not open") }
+        guard model == .ld2410 else { throw CaptureError("gate thresholds are an LD2410's; \(path) is an \(model.rawValue)") }
+        let gates = (0..<LD2410GateThresholds.gates).map {
+            (LD2410Encoder.Command.gateSensitivity, Optional(LD2410Encoder.gateSensitivity(gate: $0, moving: t.moving[$0], still: t.still[$0])))
+        }
+        do {
+            try exchange([(.enableConfiguration, nil)] + gates + [(.endConfiguration, nil)])
+        } catch {
+            _ = try? write(LD2410Encoder.command(.endConfiguration))
+            throw error
+        }
+    }
+
+    /// Sends each command and waits for its acknowledgement with success (reports streaming meanwhile are skipped).
+    private func exchange(_ commands: [(LD2410Encoder.Command, [UInt8]?)]) throws(CaptureError) {
         var parser = LD2410Parser()
-        for command in [LD2410Encoder.Command.enableConfiguration, .engineeringModeOn, .endConfiguration] {
-            try write(LD2410Encoder.command(command))
+        for (command, value) in commands {
+            try write(LD2410Encoder.command(command, value: value))
             let deadline = CaptureClock.monotonic() + Self.ackTimeoutMs * 1_000_000
             var acked = false
             var messages: [RadarMessage] = []

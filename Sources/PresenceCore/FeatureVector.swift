@@ -35,7 +35,8 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     public static let radarStill = Feature(7, "radar_still_energy", .radar)
     /// Range of the strongest return, metres (0 when the sensor reports no target).
     public static let radarDistance = Feature(8, "radar_distance_m", .radar)
-    /// Standard deviation of the still energy at the strongest still gate over the last 10 s.
+    /// Standard deviation over the last 10 s of the still energy where it stands out most over the room's level
+    /// (an LD2410 in engineering mode; otherwise the strongest still return).
     public static let radarMicroMotion = Feature(9, "radar_micro_motion", .radar)
 
     // MARK: Version 2
@@ -94,6 +95,13 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// like a tick of an empty room.
     public static let audioVoiceRecent = Feature(57, "audio_voice_recent", .audio)
 
+    // MARK: Version 6
+
+    /// 1 when an LD2410 gate's energy is at or above its threshold (`LD2410GateThresholds`: derived from the
+    /// room's calibration, the factory's without one), else 0: the decision ESPHome's LD2410 component and the
+    /// module's OUT pin make. For basic reports and the LD2450, the module's own target flag.
+    public static let radarOverGateThreshold = Feature(58, "radar_over_gate_threshold", .radar)
+
     /// Every feature, in vector order.
     public static let allCases: [Feature] = [
         .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
@@ -102,12 +110,12 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
         .audioFlatness, .audioHarmonicity, .audioModulation, .audioVoice,
     ] + mel + [
         .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
-        .audioVoiceRecent,
+        .audioVoiceRecent, .radarOverGateThreshold,
     ]
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 5
+    public static let specVersion = 6
 
     /// Sample time of the tick (its end).
     public var t: Int64

@@ -4,13 +4,14 @@ import PresenceCore
 /// Radar features from decoded reports, per tick:
 /// - the strongest moving return, and the strongest still return beyond the
 ///   mounting gates (0-1 see the ceiling or wall the sensor is fixed to);
-/// - the same as excess over a per-gate empty-room baseline (mean + 2σ of each
-///   gate's energy, learned only while the pipeline says the room is empty), so a
-///   fan or a radiator that always reflects at one gate stops looking like a person;
+/// - the same as excess over each gate's own level in this room (`GateBaseline`: a
+///   calibration, the room's first seconds, then a slow adaptation), so static
+///   clutter, a fan or a radiator that always reflects at one gate stops looking like a person;
 /// - target range, and its speed (range low-passed with a biquad, then differentiated);
 /// - breathing: a 20 s window of the strongest still energy through an FFT, the
 ///   share and amplitude of its power at 0.1-0.5 Hz (someone asleep still breathes);
-/// - the LD2450's tracked target count and fastest speed.
+/// - the LD2450's tracked target count and fastest speed (a target standing still at one of
+///   the calibration's ghosts is not counted).
 /// Nothing is allocated per report or tick once running.
 public final class RadarFeatureExtractor {
     public struct TickSummary: Sendable, Equatable {
@@ -24,6 +25,7 @@ public final class RadarFeatureExtractor {
         public var breathingShare: Float = 0
         public var breathingAmplitude: Float = 0
         public var targets: Float = 0
+        public var overGateThreshold: Float = 0
         public var reports = 0
 
         /// The radar's features of the tick.
@@ -38,6 +40,7 @@ public final class RadarFeatureExtractor {
             f[.radarBreathingShare] = breathingShare
             f[.radarBreathingAmplitude] = breathingAmplitude
             f[.radarTargets] = targets
+            f[.radarOverGateThreshold] = overGateThreshold
         }
     }
 
@@ -58,19 +61,27 @@ public final class RadarFeatureExtractor {
     private var power = [Float](repeating: 0, count: breathingWindow / 2 + 1)
     private let hann: [Float] = (0..<breathingWindow).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(breathingWindow))) }
     private var baseline: GateBaseline
+    /// The gate thresholds of `radar_over_gate_threshold`: the calibration's, or the factory's.
+    private var thresholds: LD2410GateThresholds
+    /// An LD2450's ghosts (its calibration's): targets standing still there are not counted.
+    private var ghosts: [RadarGhost]
     private var rangeFilter = Biquad(.lowpass, frequency: 1, rate: tickRate)
     private var lastRange: Float?
 
-    /// `calibration`: the empty room learned by `presenced calibrate`, the baseline from the first report (it
-    /// still follows the room while the pipeline says it is empty); nil: learned from the first empty hold.
+    /// `calibration`: the empty room learned by `presenced calibrate`, the baseline from the first report; nil: the
+    /// room's first 20 s set it. Either way it then adapts to the room (`GateBaseline`).
     public init(calibration: RadarCalibration? = nil) {
         baseline = GateBaseline(calibration: calibration)
+        thresholds = calibration?.gateThresholds ?? .factory
+        ghosts = calibration?.ghosts ?? []
     }
 
     /// A new calibration (SIGHUP): the baseline starts from it. Without one, what was learned so far stays.
     public func recalibrate(_ calibration: RadarCalibration?) {
         guard let calibration else { return }
         baseline = GateBaseline(calibration: calibration)
+        thresholds = calibration.gateThresholds
+        ghosts = calibration.ghosts
     }
 
     public func process(_ report: RadarReport) {
@@ -81,19 +92,24 @@ public final class RadarFeatureExtractor {
             summary.moving = max(summary.moving, moving)
             summary.still = max(summary.still, still)
             if r.isEngineering {
-                let (m, s) = baseline.excess(moving: r.movingGateEnergies, still: r.stillGateEnergies)
-                summary.movingExcess = max(summary.movingExcess, m)
-                summary.stillExcess = max(summary.stillExcess, s)
+                let e = baseline.excess(moving: r.movingGateEnergies, still: r.stillGateEnergies)
+                summary.movingExcess = max(summary.movingExcess, e.moving)
+                summary.stillExcess = max(summary.stillExcess, e.still)
+                // Breathing and micro-motion are looked for in what stands out over the room, not in the strongest
+                // static reflection (whose noise would hide a sitter at another gate).
+                tickStill = max(tickStill, e.standOut)
+                if thresholds.holdTarget(moving: r.movingGateEnergies, still: r.stillGateEnergies) { summary.overGateThreshold = 1 }
             } else {
+                if r.targetState != 0 { summary.overGateThreshold = 1 }
                 summary.movingExcess = max(summary.movingExcess, moving)
                 summary.stillExcess = max(summary.stillExcess, still)
             }
             summary.distance = r.targetState == 0 ? 0 : Float(r.detectionDistanceCm) / 100
             summary.targets = max(summary.targets, r.targetState == 0 ? 0 : 1)
-            tickStill = max(tickStill, still)
+            if !r.isEngineering { tickStill = max(tickStill, still) }
         case .ld2450(let targets):
             var count: Float = 0, fastest: Float = 0, nearest: Float = .infinity
-            for t in targets where t.isPresent {
+            for t in targets where t.isPresent && !isGhost(t) {
                 count += 1
                 fastest = max(fastest, abs(Float(t.speedCmS)) / 100)
                 nearest = min(nearest, Float(Int(t.yMm)) / 1000)
@@ -105,6 +121,7 @@ public final class RadarFeatureExtractor {
             summary.stillExcess = max(summary.stillExcess, count > 0 ? 60 : 0)
             summary.distance = count > 0 ? nearest : 0
             summary.targets = max(summary.targets, count)
+            if count > 0 { summary.overGateThreshold = 1 }
             summary.speed = max(summary.speed, fastest)
             tickStill = max(tickStill, count > 0 ? 60 : 0)
         }
@@ -112,14 +129,14 @@ public final class RadarFeatureExtractor {
     }
 
     /// The tick's summary. Reports come at about the tick rate but not in step with it, so a tick without a
-    /// report repeats the previous one's values. `roomEmpty`: the pipeline is sure nobody is there, so the
-    /// per-gate baseline may learn from this tick's reports (the ones since the last call).
-    public func takeTickSummary(roomEmpty: Bool = false) -> TickSummary {
+    /// report repeats the previous one's values. `room`: what the pipeline believes, which sets how fast the
+    /// per-gate baseline adapts to this tick's last report.
+    public func takeTickSummary(room: RoomBelief = .vacant) -> TickSummary {
         var s = summary.reports > 0 ? summary : previous
         s.reports = summary.reports
         if summary.reports > 0 {
             addToSeries(tickStill)
-            if roomEmpty { baseline.learn() }
+            baseline.adapt(room)
         }
         baseline.forgetPending()
         // Range speed from the low-passed range (a target that vanishes is no movement).
@@ -137,6 +154,11 @@ public final class RadarFeatureExtractor {
         summary = TickSummary()
         tickStill = 0
         return s
+    }
+
+    private func isGhost(_ t: LD2450Target) -> Bool {
+        for g in ghosts where g.explains(t) { return true }
+        return false
     }
 
     private func addToSeries(_ x: Float) {
@@ -179,62 +201,5 @@ public final class RadarFeatureExtractor {
         // Amplitude: the band's RMS in the window's units (Hann's coherent gain is 0.5, its power sum N x 0.375).
         let amplitude = (2 * band / (Float(Self.breathingWindow) * Float(Self.breathingWindow) * 0.375)).squareRoot()
         return (band / all, amplitude)
-    }
-}
-
-/// Per-gate empty-room baseline of an LD2410's engineering energies: running mean and variance per
-/// gate, taken only from reports the pipeline vouches for as empty; energy above mean + 2σ is excess.
-struct GateBaseline {
-    static let gates = 9
-    /// About a minute of empty room at 10 reports a second.
-    static let rate: Float = 1.0 / 600
-    private var mean = [Float](repeating: 0, count: 2 * gates)
-    private var meanSquare = [Float](repeating: 0, count: 2 * gates)
-    private var learned = false
-    /// The last report's energies, waiting for the pipeline's verdict on the tick.
-    private var pending = [Float](repeating: 0, count: 2 * gates)
-    private var hasPending = false
-
-    /// Learned from the first empty reports, or taken from a calibration (mean, and spread as mean square).
-    init(calibration: RadarCalibration? = nil) {
-        guard let c = calibration, c.problem == nil else { return }
-        mean = c.movingMean + c.stillMean
-        let spread = c.movingSpread + c.stillSpread
-        meanSquare = zip(mean, spread).map { $0 * $0 + $1 * $1 }
-        learned = true
-    }
-
-    /// (moving, still) excess over the baseline, gates 0-8 moving and 2-8 still; remembers the report for `learn`.
-    mutating func excess(moving: GateEnergies, still: GateEnergies) -> (Float, Float) {
-        var m: Float = 0, s: Float = 0
-        for g in 0..<Self.gates {
-            let mv = g < moving.count ? Float(moving[g]) : 0, st = g < still.count ? Float(still[g]) : 0
-            pending[g] = mv
-            pending[Self.gates + g] = st
-            m = max(m, mv - limit(g))
-            if g >= 2 { s = max(s, st - limit(Self.gates + g)) }
-        }
-        hasPending = true
-        return (max(0, m), max(0, s))
-    }
-
-    /// Learns from the last report.
-    mutating func learn() {
-        guard hasPending else { return }
-        // The first empty report sets the baseline; later ones move it slowly.
-        let r = learned ? Self.rate : 1
-        for i in mean.indices {
-            mean[i] += r * (pending[i] - mean[i])
-            meanSquare[i] += r * (pending[i] * pending[i] - meanSquare[i])
-        }
-        learned = true
-        hasPending = false
-    }
-
-    mutating func forgetPending() { hasPending = false }
-
-    private func limit(_ i: Int) -> Float {
-        guard learned else { return 0 }
-        return mean[i] + 2 * max(0, meanSquare[i] - mean[i] * mean[i]).squareRoot()
     }
 }

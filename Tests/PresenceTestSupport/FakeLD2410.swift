@@ -38,6 +38,9 @@ public final class FakeLD2410: @unchecked Sendable {
     private var thread: Thread?
     /// Commands received, by command word.
     public private(set) var commands: [UInt16] = []
+    /// The gate thresholds set so far (gate sensitivity commands); the factory's until then.
+    public var gateThresholds: LD2410GateThresholds { lock.withLock { thresholds } }
+    private var thresholds = LD2410GateThresholds.factory
 
     /// `link`: a path made a symbolic link to the pseudo-terminal (and removed while unplugged).
     public init(behaviour: Behaviour = Behaviour(), link: String? = nil) throws {
@@ -141,7 +144,7 @@ public final class FakeLD2410: @unchecked Sendable {
             let n = read(master, &inbox, inbox.count)
             if n > 0 {
                 pending += inbox[0..<n]
-                for word in Self.commandWords(&pending) { answer(word) }
+                for (word, value) in Self.commands(&pending) { answer(word, value: value) }
             }
             guard Date() >= nextFrame else {
                 usleep(2000)
@@ -167,26 +170,35 @@ public final class FakeLD2410: @unchecked Sendable {
         }
     }
 
-    /// Takes the complete command frames (`FD FC FB FA`, length, command word, value, `04 03 02 01`) off `bytes`.
-    static func commandWords(_ bytes: inout [UInt8]) -> [UInt16] {
-        var words: [UInt16] = []
+    /// Takes the complete command frames (`FD FC FB FA`, length, command word, value, `04 03 02 01`) off `bytes`:
+    /// each one's word and value.
+    static func commands(_ bytes: inout [UInt8]) -> [(UInt16, [UInt8])] {
+        var found: [(UInt16, [UInt8])] = []
         while let h = bytes.indices.first(where: { bytes.count - $0 >= 4 && Array(bytes[$0..<$0 + 4]) == [0xFD, 0xFC, 0xFB, 0xFA] }) {
             guard bytes.count - h >= 6 else { break }
             let length = Int(bytes[h + 4]) | Int(bytes[h + 5]) << 8
             guard bytes.count - h >= 6 + length + 4 else { break }
-            if length >= 2 { words.append(UInt16(bytes[h + 6]) | UInt16(bytes[h + 7]) << 8) }
+            if length >= 2 { found.append((UInt16(bytes[h + 6]) | UInt16(bytes[h + 7]) << 8, Array(bytes[(h + 8)..<(h + 6 + length)]))) }
             bytes.removeFirst(h + 6 + length + 4)
         }
-        return words
+        return found
     }
 
-    private func answer(_ word: UInt16) {
+    private func answer(_ word: UInt16, value: [UInt8]) {
         lock.withLock { commands.append(word) }
         guard behaviour.answersCommands, let command = LD2410Encoder.Command(rawValue: word) else { return }
         var success = true
         if command == .engineeringModeOn {
             success = behaviour.acceptEngineeringMode
             if success { lock.withLock { engineering = true } }
+        }
+        if command == .gateSensitivity {
+            // A real module refuses a gate beyond 8 or a value over 100.
+            if let set = LD2410Encoder.parseGateSensitivity(value), set.gate < LD2410GateThresholds.gates {
+                lock.withLock { (thresholds.moving[set.gate], thresholds.still[set.gate]) = (set.moving, set.still) }
+            } else {
+                success = false
+            }
         }
         let payload: [UInt8] = command == .enableConfiguration ? [0x01, 0x00, 0x40, 0x00] : []
         send(LD2410Encoder.ack(for: command, success: success, payload: payload), stream: false)

@@ -10,6 +10,9 @@ public struct Baseline: OccupancyClassifier {
     public enum Kind: String, Sendable, CaseIterable {
         /// ESPHome's LD2410 component: the module's own target flag (moving or still), 5 s "timeout".
         case radarTarget = "radar target only (ESPHome LD2410)"
+        /// The same rule with the gate thresholds a user tunes after calibrating the room (`[radar] calibration`'s
+        /// `gateThresholds`; the factory's without one), 5 s "timeout".
+        case radarTunedGates = "radar gates tuned to the calibration (ESPHome LD2410)"
         /// Motion / Frigate's motion stage: frame differences above the noise, Motion's 60 s event gap.
         case cameraMotion = "camera motion only (Motion, Frigate)"
         /// Everything Presence One's occupancy: the mmWave target OR motion OR sound, 15 s off-latency.
@@ -34,7 +37,7 @@ public struct Baseline: OccupancyClassifier {
         t.onLatency = 0
         t.maxExtension = 0
         switch kind {
-        case .radarTarget: t.hold = 5 * Nanos.perSecond
+        case .radarTarget, .radarTunedGates: t.hold = 5 * Nanos.perSecond
         case .cameraMotion: t.hold = 60 * Nanos.perSecond
         case .anySensor: t.hold = 15 * Nanos.perSecond
         }
@@ -44,6 +47,7 @@ public struct Baseline: OccupancyClassifier {
     public func classify(_ f: FeatureVector) -> FusionResult {
         var sources = SensorScores()
         let radar = f.present.contains(.radar) && f[.radarTargets] >= 1
+        let tuned = f.present.contains(.radar) && f[.radarOverGateThreshold] >= 1
         let motion = f.present.contains(.camera) && f[.cameraMotion] >= Self.motionThreshold
         let sound = f.present.contains(.audio) && f[.audioAboveFloor] >= Self.soundThreshold
         let said: Bool
@@ -51,6 +55,9 @@ public struct Baseline: OccupancyClassifier {
         case .radarTarget:
             said = radar
             if f.present.contains(.radar) { sources[.radar] = radar ? 1 : 0 }
+        case .radarTunedGates:
+            said = tuned
+            if f.present.contains(.radar) { sources[.radar] = tuned ? 1 : 0 }
         case .cameraMotion:
             said = motion
             if f.present.contains(.camera) { sources[.camera] = motion ? 1 : 0 }

@@ -223,12 +223,27 @@ public final class Pipeline {
         nextTick = tick + options.tickPeriod
     }
 
+    /// What the radar's baseline may assume about the room: confirmed empty only once it has been vacant for a
+    /// whole hold and the camera or the microphone said nobody on the last tick (the radar alone would confirm
+    /// its own drift).
+    private func roomBelief(at t: Int64) -> RoomBelief {
+        if tracker.occupied { return .occupied }
+        guard t - tracker.since >= options.tracker.hold, let sources = lastTick?.fusion.sources else { return .vacant }
+        let camera = sources[.camera].map { $0 < Self.nobodyScore } ?? false
+        let audio = sources[.audio].map { $0 < Self.nobodyScore } ?? false
+        return camera || audio ? .confirmedEmpty : .vacant
+    }
+
+    /// A modality's own score below this says nobody.
+    static let nobodyScore = 0.2
+
     private func closeTick(at t: Int64, events: inout [PresenceEvent]) {
         var present = SensorSet()
         for sensor in expectedInOrder {
             if updateStatus(of: sensor, at: t, events: &events) { present.insert(sensor) }
         }
 
+        let room = roomBelief(at: t)
         // The last tick's vector is cleared and filled again in place: no allocation per tick unless a tick sink kept it.
         var f = lastTick.take()?.features ?? FeatureVector(t: t)
         f.t = t
@@ -237,8 +252,7 @@ public final class Pipeline {
         video.takeTickSummary().write(into: &f)
         let a = audio.takeTickSummary()
         a.write(into: &f)
-        // The radar's empty-room baseline learns only once the room has been vacant for a whole hold.
-        radar.takeTickSummary(roomEmpty: !tracker.occupied && t - tracker.since >= options.tracker.hold).write(into: &f)
+        radar.takeTickSummary(room: room).write(into: &f)
         // A modality without data this tick is absent: its zeros must not read as "nobody there".
         if a.windows == 0 { f.present.remove(.audio) }
         for feature in Feature.allCases where !f.present.contains(feature.sensor) { f[feature] = 0 }
