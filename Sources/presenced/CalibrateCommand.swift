@@ -65,7 +65,7 @@ struct Calibrate: AsyncParsableCommand {
             if let duration = duration.flatMap(DurationText.parse), let radar {
                 let stop = StopSignals()
                 let progress = ProgressLine()
-                let options = LiveCalibration.Options(radar: radar, configFile: configPath, duration: duration,
+                let options = LiveCalibration.Options(radar: radar, duration: duration,
                                                       countdown: DurationText.parse(countdown) ?? 0, out: out, writeModule: writeModule)
                 file = try LiveCalibration.run(options, progress: progress.say, shouldStop: { stop.requested })
                 progress.end()

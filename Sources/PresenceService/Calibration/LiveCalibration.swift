@@ -12,8 +12,6 @@ import PresenceRadar
 public enum LiveCalibration {
     public struct Options: Sendable {
         public var radar: PresenceConfig.Radar
-        /// The config file, for errors naming `radar`.
-        public var configFile: String
         /// How long to learn, and how long to wait first (for the user to leave), nanoseconds.
         public var duration: Int64
         public var countdown: Int64
@@ -21,8 +19,8 @@ public enum LiveCalibration {
         /// Then write the derived gate thresholds into the module (`--write-module`).
         public var writeModule: Bool
 
-        public init(radar: PresenceConfig.Radar, configFile: String, duration: Int64, countdown: Int64, out: String, writeModule: Bool = false) {
-            (self.radar, self.configFile, self.duration, self.countdown, self.out) = (radar, configFile, duration, countdown, out)
+        public init(radar: PresenceConfig.Radar, duration: Int64, countdown: Int64, out: String, writeModule: Bool = false) {
+            (self.radar, self.duration, self.countdown, self.out) = (radar, duration, countdown, out)
             self.writeModule = writeModule
         }
     }
