@@ -82,7 +82,8 @@ struct GateBaseline {
             pending[g] = g < moving.count ? Float(moving[g]) : 0
             pending[Self.gates + g] = g < still.count ? Float(still[g]) : 0
         }
-        if seen == 0 && !calibrated { level = pending }
+        // In place: assigning the array would share its buffer and copy it at the next report (an allocation).
+        if seen == 0 && !calibrated { for i in 0..<Self.channels { level[i] = pending[i] } }
         for g in 0..<Self.gates {
             m = max(m, pending[g] - threshold(g))
             guard g >= 2 else { continue }

@@ -150,24 +150,26 @@ import Testing
         let calibration = RadarCalibration(sensor: .ld2410, movingMean: [Float](repeating: 6, count: 9),
                                            movingSpread: [Float](repeating: 1, count: 9), stillMean: stillMean,
                                            stillSpread: stillSpread, reports: 600, seconds: 60)
+        /// The still excess of the first tick of a calibrated and an uncalibrated extractor given `still`.
+        func firstTick(still: [UInt8]) -> (calibrated: Float, uncalibrated: Float) {
+            let report = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: still)
+            let calibrated = RadarFeatureExtractor(calibration: calibration), uncalibrated = RadarFeatureExtractor()
+            calibrated.process(report)
+            uncalibrated.process(report)
+            return (calibrated.takeTickSummary().stillExcess, uncalibrated.takeTickSummary().stillExcess)
+        }
         var clutter = [UInt8](repeating: 4, count: 9)
         clutter[2] = 65
-        let empty = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: clutter)
-        let calibrated = RadarFeatureExtractor(calibration: calibration), uncalibrated = RadarFeatureExtractor()
-        calibrated.process(empty)
-        uncalibrated.process(empty)
-        #expect(calibrated.takeTickSummary().stillExcess == 0)
-        #expect(uncalibrated.takeTickSummary().stillExcess == 0, "without a calibration the first second is the room")
+        let empty = firstTick(still: clutter)
+        #expect(empty.calibrated == 0)
+        #expect(empty.uncalibrated == 0, "without a calibration the first second is the room")
         // Someone already sitting at gate 4 when the daemon starts: only the calibration knows the room without them
         // (level 4 + 1.28, spread 1).
         var person = clutter
         person[4] = 50
-        let withPerson = RadarFeatureTests.report(moving: [UInt8](repeating: 6, count: 9), still: person)
-        let calibratedAtStart = RadarFeatureExtractor(calibration: calibration), uncalibratedAtStart = RadarFeatureExtractor()
-        calibratedAtStart.process(withPerson)
-        uncalibratedAtStart.process(withPerson)
-        #expect(uncalibratedAtStart.takeTickSummary().stillExcess == 0)
-        #expect(abs(calibratedAtStart.takeTickSummary().stillExcess - 43.72) < 0.01)
+        let atStart = firstTick(still: person)
+        #expect(atStart.uncalibrated == 0)
+        #expect(abs(atStart.calibrated - 43.72) < 0.01)
     }
 
     @Test func theGateThresholdsAreTheFactorysRaisedWhereTheRoomNeedsIt() {

@@ -32,13 +32,11 @@ public enum CalibrationRun {
             let why = basic > 0 ? "only basic LD2410 reports: the calibration needs engineering mode (per-gate energies)" : "no radar data"
             throw ReplayError(exitCode: .dataError, description: "nothing to calibrate from: \(why)")
         }
-        let file = RadarCalibrationFile(calibration: calibration, created: Nanos.rfc3339(Nanos.seconds(now.timeIntervalSince1970)), sources: files)
+        let file = RadarCalibrationFile(calibration: calibration, createdAt: now, sources: files)
         do {
-            let url = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.encoded().write(to: url, options: .atomic)
+            try file.write(to: out)
         } catch {
-            throw ReplayError(exitCode: .ioError, description: "\(out): cannot write: \(error.localizedDescription)")
+            throw ReplayError(exitCode: .ioError, description: error.description)
         }
         return file
     }

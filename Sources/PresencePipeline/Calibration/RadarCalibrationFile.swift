@@ -1,4 +1,5 @@
 import Foundation
+import PresenceCore
 import PresenceDSP
 import PresenceRecording
 
@@ -20,6 +21,22 @@ public struct RadarCalibrationFile: Sendable, Equatable {
 
     public init(calibration: RadarCalibration, created: String, sources: [String]) {
         (self.calibration, self.created, self.sources) = (calibration, created, sources)
+    }
+
+    /// Learned now (or at `date`).
+    public init(calibration: RadarCalibration, createdAt date: Date = Date(), sources: [String]) {
+        self.init(calibration: calibration, created: Nanos.rfc3339(Nanos.seconds(date.timeIntervalSince1970)), sources: sources)
+    }
+
+    /// Writes the file at `path` atomically, making its directory if needed; `Problem` says why it could not.
+    public func write(to path: String) throws(Problem) {
+        do {
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoded().write(to: url, options: .atomic)
+        } catch {
+            throw Problem(description: "\(path): cannot write: \(error.localizedDescription)")
+        }
     }
 
     /// `created` as seconds since 1970, nil when it does not read as RFC 3339

@@ -97,14 +97,11 @@ public enum LiveCalibration {
         guard let calibration = calibrator.calibration() else {
             throw Failure(exitCode: .dataError, description: "\(o.radar.device): no \(o.radar.model == .ld2450 ? "" : "engineering ")reports in \(DurationText.format(o.duration)): nothing to calibrate from")
         }
-        let created = Nanos.rfc3339(Nanos.seconds(Date().timeIntervalSince1970))
-        let file = RadarCalibrationFile(calibration: calibration, created: created, sources: ["live: \(o.radar.device)"])
+        let file = RadarCalibrationFile(calibration: calibration, sources: ["live: \(o.radar.device)"])
         do {
-            let url = URL(fileURLWithPath: o.out)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.encoded().write(to: url, options: .atomic)
+            try file.write(to: o.out)
         } catch {
-            throw Failure(exitCode: .ioError, description: "\(o.out): cannot write: \(error.localizedDescription)")
+            throw Failure(exitCode: .ioError, description: error.description)
         }
         if o.writeModule { try write(calibration.gateThresholds, to: device) }
         return file
