@@ -13,8 +13,10 @@ PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 
 DEMO := Recordings/demo.mcap
+# Real sounds one at a time in a quiet room, audio only (make sound-clips; made, not committed: 96 MB).
+SOUND_CLIPS := Recordings/generated/sound-clips-dev.mcap
 
-.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare real-video vad-compare fuzz test-vm recordings-real model release empty-hours radar-rooms long-sit load-socket load-scrape man install deb test-systemd soak start-time clean
+.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare real-video vad-compare fuzz test-vm recordings-real model sound-model sound-clips sound-card release empty-hours radar-rooms long-sit load-socket load-scrape man install deb test-systemd soak start-time clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -64,10 +66,22 @@ demo-recording: build
 corpus: build
 	scripts/corpus.sh
 
-## report: score the whole corpus against its labels; out/report/index.html and metrics.json
-report: corpus
+## report: score the whole corpus against its labels (out/report/index.html and metrics.json), and, each on its
+## own, real sounds one at a time in a quiet room (out/report/sound-clips/) and empty rooms with a real
+## loudspeaker playing (out/report/loudspeaker/)
+report: corpus $(SOUND_CLIPS)
 	$(BIN) eval $$(awk '!/^#/ && NF == 4 {print "Recordings/" $$1}' Recordings/scenes.tsv) \
 	  $$(git ls-files 'Recordings/*.mcap') --report out/report
+	$(BIN) eval $(SOUND_CLIPS) --report out/report/sound-clips
+	PRESENCED=$(BIN) PY=$(PY) scripts/loudspeaker-rooms.sh dev Recordings/generated/loudspeaker
+	$(BIN) eval Recordings/generated/loudspeaker/*.mcap --report out/report/loudspeaker
+
+## sound-clips: the sound classifier's dev clips one at a time in a quiet room, audio only (git-ignored):
+## what each kind of real sound does to a vacant room (make report, "switched on" per condition)
+sound-clips: $(SOUND_CLIPS)
+$(SOUND_CLIPS): scripts/convert/sound_clips.py scripts/sound/dataset.py | venv
+	mkdir -p $(dir $@)
+	$(PY) scripts/convert/sound_clips.py ../shared/data data/sound $@
 
 ## test-vm: camera (vivid, with unplug and replug) and microphone (snd-aloop) capture on real kernel
 ## drivers in a QEMU guest under software emulation (scripts/vm/)
@@ -131,13 +145,35 @@ deb: release man
 	scripts/deps.sh package
 	scripts/deb.sh $(RELEASE_BIN) $(MAN)
 
-## model: train the default model from Recordings/ (training.tsv, seeds 2-3, and real training audio);
+## model: train the default model from Recordings/ (training.tsv, and real training audio: Speech Commands and the
+## sound classifier's training clips);
 ## writes models/default.model and its card models/README.md; the next build embeds the model in the binary
 model: release venv
 	MANIFEST=Recordings/training.tsv PRESENCED=$(RELEASE_BIN) scripts/corpus.sh
 	for k in 1 2 3; do $(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands \
 		Recordings/generated/train/speech-commands-train-$$k.mcap --part train-$$k || exit 1; done
-	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model
+	for k in 1 2 3 4; do $(PY) scripts/convert/sound_clips.py ../shared/data data/sound \
+		Recordings/generated/train/sound-clips-train-$$k.mcap --split train-$$k || exit 1; done
+	PRESENCED=$(RELEASE_BIN) PY=$(PY) scripts/loudspeaker-rooms.sh train Recordings/generated/train
+	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model \
+		--train-only Recordings/generated/train/sound-clips-train-*.mcap
+
+## sound-model: train the sound classifier on real recordings (scripts/sound/: ../shared/data and data/sound);
+## writes models/sound.model, models/sound.onnx and the card models/SOUND.md; about 15 minutes on 2 cores
+TRAIN_VENV := .venv-train
+sound-model: $(TRAIN_VENV)/.installed
+	$(TRAIN_VENV)/bin/python scripts/sound/train.py ../shared/data data/sound --out models
+
+## sound-card: the sound model's card again, with what each dev clip did to a quiet room in the daemon
+## (make sound-clips, scored by presenced eval): how often each kind of sound switched the room on alone
+sound-card: build $(SOUND_CLIPS)
+	$(BIN) eval $(SOUND_CLIPS) --report out/report/sound-clips > /dev/null
+	$(PY) scripts/sound/card.py models/sound.model models/SOUND.md out/report/sound-clips/metrics.json
+
+$(TRAIN_VENV)/.installed: requirements-train.txt
+	python3 -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-train.txt
+	touch $@
 
 ## load-socket: 1000 subscribers on the event socket: every event to every client in order, fan-out p99 (about 40 s)
 load-socket: release

@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "CShims", linkerSettings: [.linkedLibrary("v4l2")]),
 
         .target(name: "PresenceCore", swiftSettings: hotKernels),
-        .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels),
+        // The built-in sound classifier is models/sound.model, embedded at build time (Plugins/EmbedModel).
+        .target(name: "PresenceDSP", dependencies: ["PresenceCore", "CFFTW3"], swiftSettings: hotKernels, plugins: ["EmbedModel"]),
         .target(name: "PresenceRadar", dependencies: ["PresenceCore"], swiftSettings: hotKernels),
         // The built-in model is models/default.model, embedded at build time (Plugins/EmbedModel).
         .target(name: "PresenceFusion", dependencies: ["PresenceCore"], swiftSettings: hotKernels, plugins: ["EmbedModel"]),

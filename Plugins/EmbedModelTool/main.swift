@@ -1,16 +1,16 @@
 import Foundation
 
-// EmbedModelTool MODEL OUT.swift: writes the model file's text as `ModelFile.builtinJSON`, byte for byte,
+// EmbedModelTool MODEL OUT.swift TYPE: writes the model file's text as `TYPE.builtinJSON`, byte for byte,
 // in a raw string literal whose delimiter the text cannot end early (Plugins/EmbedModel runs it).
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else {
-    FileHandle.standardError.write(Data("usage: EmbedModelTool MODEL OUT.swift\n".utf8))
+guard arguments.count == 4 else {
+    FileHandle.standardError.write(Data("usage: EmbedModelTool MODEL OUT.swift TYPE\n".utf8))
     exit(64)
 }
-let (modelPath, outPath) = (arguments[1], arguments[2])
+let (modelPath, outPath, typeName) = (arguments[1], arguments[2], arguments[3])
 guard let data = FileManager.default.contents(atPath: modelPath) else {
-    FileHandle.standardError.write(Data("EmbedModelTool: cannot read \(modelPath) (make model writes it)\n".utf8))
+    FileHandle.standardError.write(Data("EmbedModelTool: cannot read \(modelPath) (make model or make sound-model writes it)\n".utf8))
     exit(66)
 }
 guard let text = String(data: data, encoding: .utf8) else {
@@ -22,10 +22,10 @@ var hashes = "#"
 while text.contains("\"" + hashes) { hashes += "#" }
 let source = """
     // Generated at build time by Plugins/EmbedModel from \(modelPath): do not edit.
-    // Its model card: models/README.md.
+    // Its model card is beside it in models/.
 
-    extension ModelFile {
-        /// models/default.model, byte for byte.
+    extension \(typeName) {
+        /// \(modelPath.split(separator: "/").suffix(2).joined(separator: "/")), byte for byte.
         static let builtinJSON = \(hashes)\"\"\"
     \(text)
     \"\"\"\(hashes)

@@ -102,6 +102,20 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     /// module's OUT pin make. For basic reports and the LD2450, the module's own target flag.
     public static let radarOverGateThreshold = Feature(58, "radar_over_gate_threshold", .radar)
 
+    // MARK: Version 7
+
+    /// The sound classifier's classes (models/sound.model), in its output order: a person's voice, a
+    /// person's body (a cry, a sneeze, a snore, a cough), and what is not a person.
+    public static let soundClasses = ["speech", "body", "animal", "nature", "machine", "music"]
+    /// p 0...1 of each sound class for the last second of sound (the newest classification, every half
+    /// second); all 0 while nothing in that second stood 6 dB over the noise floor.
+    public static func audioSound(_ k: Int) -> Feature {
+        precondition(k >= 0 && k < soundClasses.count, "sound class \(k) out of range")
+        return sound[k]
+    }
+
+    private static let sound = soundClasses.enumerated().map { Feature(59 + $0.offset, "audio_sound_\($0.element)", .audio) }
+
     /// Every feature, in vector order.
     public static let allCases: [Feature] = [
         .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
@@ -111,11 +125,11 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     ] + mel + [
         .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
         .audioVoiceRecent, .radarOverGateThreshold,
-    ]
+    ] + sound
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 6
+    public static let specVersion = 7
 
     /// Sample time of the tick (its end).
     public var t: Int64

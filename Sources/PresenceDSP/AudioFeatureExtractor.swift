@@ -9,8 +9,10 @@ import PresenceCore
 /// the last second: how much of the speech band's envelope varies at the
 /// syllable rate (2-8 Hz). Steady noise (a fan, a tap, white noise) has a high
 /// floor, high flatness and no pitch; a voice has pitch and a peaky spectrum; a
-/// dropped pan has flux without either. Buffers are
-/// made once per sample rate: nothing is allocated per window.
+/// dropped pan has flux without either. Every window's mel bands also go to the
+/// sound classifier (SoundClassifier: is the last second a voice, a body, an
+/// animal, the weather, a machine or music). Buffers are made once per sample
+/// rate: nothing is allocated per window.
 public final class AudioFeatureExtractor {
     public struct TickSummary: Sendable, Equatable {
         public var maxLevel: Float = -120
@@ -24,6 +26,8 @@ public final class AudioFeatureExtractor {
         public var voiceRecent: Float = 0
         /// Mean energy above each band's floor, dB (inline storage: a tick allocates nothing).
         public var mel = SIMD32<Float>()
+        /// The sound classifier's newest scores, in Feature.soundClasses order (inline: no allocation).
+        public var sound = SIMD8<Float>()
         public var windows = 0
 
         /// The microphone's features of the tick.
@@ -38,6 +42,7 @@ public final class AudioFeatureExtractor {
             f[.audioVoice] = voice
             f[.audioVoiceRecent] = voiceRecent
             for band in 0..<Feature.melBands { f[.audioMel(band)] = mel[band] }
+            for k in 0..<Feature.soundClasses.count { f[.audioSound(k)] = sound[k] }
         }
     }
 
@@ -54,6 +59,7 @@ public final class AudioFeatureExtractor {
         var autocorrelation: [Float] = []
         var bandPower: [Float] = []
         var melEnergies: [Float] = []
+        var melDB: [Float] = []
         var melFloors: [NoiseFloor] = []
     }
     private var spectrum = Spectrum()
@@ -74,7 +80,15 @@ public final class AudioFeatureExtractor {
     private var voiceRecent: Float = 0
     static let voiceRecentFall: Float = 0.2
 
-    public init() {}
+    /// nil: no sound classification (its features stay 0).
+    private let classifier: SoundClassifier?
+
+    /// The classifier itself, for tests that follow its runs.
+    var soundClassifier: SoundClassifier? { classifier }
+
+    public init(soundModel: SoundModelFile? = .builtin) {
+        classifier = soundModel.map { SoundClassifier(model: $0) }
+    }
 
     public func process(_ chunk: AudioChunk) {
         if chunk.sampleRate != sampleRate { configure(rate: chunk.sampleRate) }
@@ -103,6 +117,9 @@ public final class AudioFeatureExtractor {
         s.modulation = envelope.modulation()
         s.voice = voiceMax
         s.voiceRecent = voiceRecent
+        if let classifier {
+            for k in 0..<min(8, classifier.scores.count) { s.sound[k] = classifier.scores[k] }
+        }
         summary = TickSummary()
         voiceMax = 0
         speechEnergy = 0
@@ -144,6 +161,8 @@ public final class AudioFeatureExtractor {
         pitchLags = Int(Double(rate) / 400)..<min(n / 2, Int(Double(rate) / 70) + 1)
         mel = MelFilterbank(bands: Feature.melBands, size: n, rate: rate)
         spectrum.melEnergies = [Float](repeating: 0, count: Feature.melBands)
+        spectrum.melDB = [Float](repeating: 0, count: Feature.melBands)
+        classifier?.reset()
         spectrum.melFloors = [NoiseFloor](repeating: NoiseFloor(), count: Feature.melBands)
         envelope = SyllableRhythm(windowsPerSecond: Double(rate) / Double(n / 2))
     }
@@ -205,7 +224,12 @@ public final class AudioFeatureExtractor {
         mel.energies(b.power, into: &b.melEnergies)
         for band in b.melEnergies.indices {
             let e = b.melEnergies[band]
-            summary.mel[band] += 10 * log10(e + 1e-12) - b.melFloors[band].update(power: e, rise: rise)
+            let db = 10 * log10(e + 1e-12)
+            b.melDB[band] = db
+            summary.mel[band] += db - b.melFloors[band].update(power: e, rise: rise)
+        }
+        if let classifier {
+            b.melDB.withUnsafeBufferPointer { classifier.add(melDB: $0, aboveFloor: above) }
         }
         envelope.add(10 * log10(speech + 1e-12))
 

@@ -24,11 +24,16 @@ public struct Tracker: Sendable {
         public var breathingShare: Float
         public var breathingAmplitude: Float
         public var voice: Float
+        /// When the camera and the radar are both present and each one's own score is below this, they are
+        /// confidently empty: sound alone may not switch the room on then, nor keep it by a voice (a
+        /// television in an empty room). It may still keep an occupied room by p itself. 0 disables.
+        public var soundAloneBelow: Double
 
         public init(onThreshold: Double = 0.6, offThreshold: Double = 0.4,
                     onLatency: Int64 = 300 * Nanos.perMillisecond, hold: Int64 = 30 * Nanos.perSecond,
                     maxExtension: Int64 = 10 * 60 * Nanos.perSecond, breathingShare: Float = 0.5,
-                    breathingAmplitude: Float = 2, voice: Float = 0.7) {
+                    breathingAmplitude: Float = 2, voice: Float = 0.7, soundAloneBelow: Double = 0.3) {
+            self.soundAloneBelow = soundAloneBelow
             self.breathingShare = breathingShare
             self.breathingAmplitude = breathingAmplitude
             self.voice = voice
@@ -42,14 +47,23 @@ public struct Tracker: Sendable {
 
     public var parameters: Parameters
 
-    /// Whether the tick's features show a sign of someone still there (breathing, a voice).
-    public func stillThere(_ f: FeatureVector) -> Bool {
+    /// Whether only the microphone could be saying someone is there: camera and radar both present and
+    /// both confidently empty by their own scores (`soundAloneBelow`).
+    public func soundAlone(_ f: FeatureVector, sources: SensorScores) -> Bool {
+        guard parameters.soundAloneBelow > 0, f.present.contains(.camera), f.present.contains(.radar),
+              let camera = sources[.camera], let radar = sources[.radar] else { return false }
+        return camera < parameters.soundAloneBelow && radar < parameters.soundAloneBelow
+    }
+
+    /// Whether the tick's features show a sign of someone still there (breathing, a voice). A voice does
+    /// not count while the sound is alone (`soundAlone`): a television talks all evening.
+    public func stillThere(_ f: FeatureVector, soundAlone: Bool = false) -> Bool {
         let p = parameters
         // Breathing counts while the radar itself still reports a target: the 20 s window behind the
         // breathing figures still holds the movements of someone who has just walked out.
         let breathing = p.breathingShare > 0 && f.present.contains(.radar) && f[.radarBreathingShare] >= p.breathingShare
             && f[.radarBreathingAmplitude] >= p.breathingAmplitude && f[.radarTargets] >= 1
-        let voice = p.voice > 0 && f.present.contains(.audio) && f[.audioVoice] >= p.voice
+        let voice = p.voice > 0 && !soundAlone && f.present.contains(.audio) && f[.audioVoice] >= p.voice
         return breathing || voice
     }
     public private(set) var occupied = false
@@ -108,9 +122,18 @@ public struct Tracker: Sendable {
         lastProbable = snapshot.lastProbable ?? lastEvidence
     }
 
+    /// Feeds one tick of the pipeline, its features and what fusion made of them; returns the new state when
+    /// it changed.
+    public mutating func update(t: Int64, features f: FeatureVector, fusion: FusionResult) -> Bool? {
+        let alone = soundAlone(f, sources: fusion.sources)
+        return update(t: t, probability: fusion.probability, stillThere: stillThere(f, soundAlone: alone), soundAlone: alone)
+    }
+
     /// Feeds one tick; returns the new state when it changed. `stillThere`: a sign of someone that p may
-    /// not show (breathing, a voice); it only prolongs an occupied room, never makes one.
-    public mutating func update(t: Int64, probability p: Double, stillThere: Bool = false) -> Bool? {
+    /// not show (breathing, a voice); it only prolongs an occupied room, never makes one. `soundAlone`
+    /// (`soundAlone(_:sources:)`): p comes from the microphone alone while camera and radar see nobody, so
+    /// it may not make the room occupied.
+    public mutating func update(t: Int64, probability p: Double, stillThere: Bool = false, soundAlone: Bool = false) -> Bool? {
         if occupied {
             if p >= parameters.offThreshold {
                 lastEvidence = t
@@ -122,7 +145,7 @@ public struct Tracker: Sendable {
             occupied = false
             aboveOnSince = nil
         } else {
-            guard p >= parameters.onThreshold else {
+            guard p >= parameters.onThreshold, !soundAlone else {
                 aboveOnSince = nil
                 return nil
             }

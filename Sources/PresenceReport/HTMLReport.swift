@@ -150,13 +150,15 @@ public struct HTMLReport {
     }
 
     private func conditionTable() -> String {
-        var h = "<h2>Each condition</h2><p class=\"small\">Every labelled moment belongs to one condition (the label's <code>condition</code>): what the room was like then.</p>"
-        h += "<table><tr><th>condition</th><th>time</th><th>someone there</th><th>right</th><th>precision</th><th>recall</th><th>F1</th></tr>"
+        var h = "<h2>Each condition</h2><p class=\"small\">Every labelled moment belongs to one condition (the label's <code>condition</code>): what the room was like then. <em>Switched on</em>: of its stretches that found the room vacant, how many made presenced say occupied (within the stretch or 2 s after it) — for a sound played alone into a quiet room, whether presenced heard it as a person.</p>"
+        h += "<table><tr><th>condition</th><th>time</th><th>someone there</th><th>right</th><th>precision</th><th>recall</th><th>F1</th><th>switched on</th></tr>"
         for (name, c) in evaluation.conditions.sorted(by: { $0.key < $1.key }) {
             let seconds = Double(c.total) * evaluation.settings.tickSeconds
             let occupied = Double(c.truePositives + c.falseNegatives) / Double(max(c.total, 1))
             h += "<tr class=\"\((c.accuracy ?? 1) < Self.goodAccuracy ? "problem" : "")\"><td>\(ReportText.escape(name))</td><td>\(ReportText.duration(seconds))</td>"
-            h += "<td>\(ReportText.percent(occupied))</td><td>\(ReportText.percent(c.accuracy))</td><td>\(ReportText.ratio(c.precision))</td><td>\(ReportText.ratio(c.recall))</td><td>\(ReportText.ratio(c.f1))</td></tr>"
+            h += "<td>\(ReportText.percent(occupied))</td><td>\(ReportText.percent(c.accuracy))</td><td>\(ReportText.ratio(c.precision))</td><td>\(ReportText.ratio(c.recall))</td><td>\(ReportText.ratio(c.f1))</td>"
+            let s = evaluation.switchedOn[name]
+            h += "<td>\(s.map { "\($0.switchedOn) of \($0.stretches)" } ?? "–")</td></tr>"
         }
         return h + "</table>"
     }

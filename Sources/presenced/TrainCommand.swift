@@ -39,6 +39,10 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Configuration file (sensor sections narrow the modalities used).")
     var config: String?
 
+    @Option(parsing: .upToNextOption,
+            help: "Recordings (among the files) to learn from but never set aside for validation: data whose per-tick labels are too coarse to stop the training on (sounds played one at a time, labelled as a whole).")
+    var trainOnly: [String] = []
+
     @Flag(help: "Print the loss of every epoch.")
     var verbose = false
 
@@ -46,6 +50,9 @@ struct Train: AsyncParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard validationEvery >= 2 else { throw ValidationError("--validation-every must be at least 2") }
         guard modalityDropout >= 0, modalityDropout <= 0.9 else { throw ValidationError("--modality-dropout must be within 0-0.9") }
+        for path in trainOnly where !files.contains(path) {
+            throw ValidationError("--train-only \(path) is not among the files to train on")
+        }
     }
 
     func run() async throws {
@@ -56,6 +63,7 @@ struct Train: AsyncParsableCommand {
             options.settings.maxEpochs = epochs
             options.settings.validationEvery = validationEvery
             options.settings.modalityDropout = modalityDropout
+            options.trainOnly = Set(trainOnly)
             switch card {
             case "none": options.card = nil
             case let path?: options.card = path

@@ -1,3 +1,4 @@
+import Foundation
 import PresenceCore
 import PresenceTestSupport
 import Testing
@@ -57,5 +58,34 @@ struct AllocationTests {
             }
         }
         #expect(n == 0, "\(n) allocations in 50 chunks of 20 ms")
+    }
+
+    /// Quiet, then loud bursts: the sound classifier runs its network (not only the quiet gate) in steady state.
+    @Test func theSoundClassifierAllocatesNothingPerClassification() throws {
+        var rng = SplitMix64(seed: 9)
+        let chunks = (0..<300).map { k in
+            let loud = k >= 100 && k % 25 < 12
+            return AudioChunk(sampleRate: 16000, samples: (0..<320).map { i in
+                let phase: Double = 2 * Double.pi * Double(220 + k) * Double(k * 320 + i) / 16000
+                let tone: Double = loud ? 9000 * sin(phase) : 0
+                let hiss = Int(rng.next() % 200) - 100
+                return Int16(truncatingIfNeeded: Int(tone) + hiss)
+            })
+        }
+        let audio = AudioFeatureExtractor()
+        let classifier = try #require(audio.soundClassifier)
+        for c in chunks.prefix(150) { audio.process(c) }
+        _ = audio.takeTickSummary()
+        let runs = classifier.runs
+        var k = 150
+        let n = AllocationCounter.allocations {
+            while k < 300 {
+                audio.process(chunks[k])
+                if k % 5 == 0 { _ = audio.takeTickSummary() }
+                k += 1
+            }
+        }
+        #expect(classifier.runs - runs >= 5 && classifier.scores.contains { $0 > 0 })
+        #expect(n == 0, "\(n) allocations in 3 s of sound, \(classifier.runs - runs) classifications")
     }
 }

@@ -60,6 +60,23 @@ import Testing
         #expect(names == ["mic-b.mcap", "room-1.mcap", "room-5.mcap"])
     }
 
+    /// Train-only recordings are learnt from and take no part in the split: the others are counted as if
+    /// they were not there.
+    @Test func trainOnlyRecordingsAreNeverSetAside() {
+        var set = Self.room()
+        let silence = [Float](repeating: 0, count: FeatureSpec.featureCount)
+        for name in ["clips-a.mcap", "clips-b.mcap"] {
+            set.add(recording: name, ticks: [.init(features: silence, present: [.audio], occupied: true, condition: nil, recording: 0)],
+                    trainOnly: true)
+        }
+        for name in ["mic-a.mcap", "mic-b.mcap"] {
+            set.add(recording: name, ticks: [.init(features: silence, present: [.audio], occupied: false, condition: nil, recording: 0)])
+        }
+        let names = set.validationRecordings(every: 4).map { set.recordings[$0] }.sorted()
+        #expect(names == ["mic-b.mcap", "room-1.mcap", "room-5.mcap"])
+        #expect(set.examples.filter { set.trainOnly.contains($0.recording) }.count == 2)
+    }
+
     @Test func refusesDataWithoutBothClasses() {
         var set = TrainingSet()
         set.add(recording: "a", ticks: [.init(features: [Float](repeating: 0, count: FeatureSpec.featureCount), present: .all,

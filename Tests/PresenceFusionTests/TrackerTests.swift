@@ -75,4 +75,36 @@ import Testing
         f[.audioVoice] = 0.9
         #expect(t.stillThere(f))
     }
+
+    /// A television in a room the camera and the radar both see empty: loud, talking, p high from the
+    /// microphone. It must not switch the room on, nor keep it by its voice; a person the radar sees may.
+    @Test func soundAloneNeitherSwitchesOnNorHoldsByVoice() {
+        let ms = Nanos.perMillisecond
+        var t = Tracker(parameters: Tracker.Parameters(onLatency: 300 * ms, hold: 2000 * ms))
+        var f = FeatureVector(t: 0, present: [.camera, .audio, .radar])
+        f[.audioVoice] = 0.9
+        let television = FusionResult(probability: 0.95, sources: [.camera: 0.05, .audio: 0.99, .radar: 0.1])
+        #expect(t.soundAlone(f, sources: television.sources))
+        #expect(!t.stillThere(f, soundAlone: true) && t.stillThere(f, soundAlone: false))
+        for i in 0..<50 { #expect(t.update(t: Int64(i) * 100 * ms, features: f, fusion: television) == nil) }
+        // Someone just out of the camera's view, talking, seen by the radar: switched on.
+        let outOfView = FusionResult(probability: 0.95, sources: [.camera: 0.05, .audio: 0.99, .radar: 0.5])
+        #expect(!t.soundAlone(f, sources: outOfView.sources))
+        var changes: [Bool] = []
+        for i in 50..<60 { if let c = t.update(t: Int64(i) * 100 * ms, features: f, fusion: outOfView) { changes.append(c) } }
+        #expect(changes == [true])
+        // They leave; the television talks on: p stays high from sound alone, which still holds the room
+        // (it may keep an occupied room), but once p falls the voice alone does not.
+        for i in 60..<80 { #expect(t.update(t: Int64(i) * 100 * ms, features: f, fusion: television) == nil) }
+        let quieter = FusionResult(probability: 0.2, sources: [.camera: 0.05, .audio: 0.5, .radar: 0.1])
+        var off: Int?
+        for i in 80..<120 where off == nil { if t.update(t: Int64(i) * 100 * ms, features: f, fusion: quieter) == false { off = i } }
+        #expect(off == 99, "vacant 2 s after p last passed the off threshold, the voice notwithstanding")
+        // Without a camera the microphone is not alone: the rule needs both other sensors' word.
+        f.present = [.audio, .radar]
+        #expect(!t.soundAlone(f, sources: SensorScores(dictionaryLiteral: (.audio, 0.99), (.radar, 0.1))))
+        let disabled = Tracker(parameters: Tracker.Parameters(soundAloneBelow: 0))
+        f.present = [.camera, .audio, .radar]
+        #expect(!disabled.soundAlone(f, sources: television.sources))
+    }
 }

@@ -56,6 +56,25 @@ import PresenceFusion
         #expect(e.overall.falseVacanciesPerOccupiedHour == nil)
     }
 
+    /// Sounds one at a time in a quiet room: a dog at 10 s switches the room on 1 s after it ends (within the
+    /// 2 s grace), a sneeze at 60 s does not, a second dog at 100 s does not (and a rain at 130 s finds the room
+    /// already occupied by a mistake of its own making: it is not counted as a stretch).
+    @Test func switchedOnCountsTheStretchesThatFoundTheRoomVacantAndSwitchedItOn() {
+        let labels: [(Double, Bool, String?)] = [(0, false, "room-tone"), (10, false, "dog"), (15, false, "room-tone"),
+                                                 (60, true, "sneeze"), (62, false, "room-tone"), (100, false, "dog"),
+                                                 (105, false, "room-tone"), (130, false, "rain"), (135, false, "room-tone")]
+        let trace = Self.trace(seconds: 170, labels: labels, occupied: { (160..<400).contains($0) || (1290..<1400).contains($0) })
+        let s = RecordingScore(trace, tickPeriod: Self.tick, hold: Self.hold)
+        #expect(s.switchedOn["dog"] == .init(stretches: 2, switchedOn: 1))
+        #expect(s.switchedOn["sneeze"] == .init(stretches: 1, switchedOn: 0))
+        #expect(s.switchedOn["rain"] == .init(stretches: 0, switchedOn: 0) || s.switchedOn["rain"] == nil)
+        // The room tone after the rain found the room occupied; the one after the first dog too.
+        #expect(s.switchedOn["room-tone"]?.switchedOn == 1, "the tone before 130 s switched it on at 129 s")
+        let e = Evaluation(settings: Self.settings, traces: [trace, trace], tickPeriod: Self.tick)
+        #expect(e.switchedOn["dog"] == .init(stretches: 4, switchedOn: 2))
+        #expect(e.switchedOn["dog"]?.share == 0.5)
+    }
+
     @Test func missedEntryLateEntryAndAFalseVacancy() {
         // Someone at 10-20 s is never seen; someone from 40 s is seen at 45 s, then dropped at 60 s.
         let trace = Self.trace(seconds: 70, labels: [(0, false, nil), (10, true, nil), (20, false, nil), (40, true, nil)],

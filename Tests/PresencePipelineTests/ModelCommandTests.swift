@@ -57,6 +57,8 @@ import Testing
         try #require(try TestSupport.presenced("simulate", "--scene", "lamp", "--duration", "10s", "--out", lamp).status == 0)
         let r = try TestSupport.presenced("train", lamp, unlabelled, "--out", model, "--epochs", "1")
         #expect(r.status == 65 && r.stderr.contains("both occupied and empty") && r.stderr.contains("u.mcap: no /labels/occupancy"), "\(r.stderr)")
+        let stranger = try TestSupport.presenced("train", lamp, "--out", model, "--train-only", unlabelled)
+        #expect(stranger.status == 64 && stranger.stderr.contains("--train-only") && stranger.stderr.contains("u.mcap"), "\(stranger.stderr)")
         let missing = try TestSupport.presenced("train", dir.appendingPathComponent("none.mcap").path, "--out", model)
         #expect(missing.status == 66 && missing.stderr.contains("none.mcap"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: model), "no model is written when training fails")

@@ -12,6 +12,7 @@ import Testing
         ("[fusion]\nhold = \"30 parsecs\"\n", "fusion.hold"),
         ("[fusion]\non_threshold = 1.5\n", "fusion.on_threshold"),
         ("[fusion]\non_threshold = 0.3\noff_threshold = 0.5\n", "fusion.off_threshold"),
+        ("[fusion]\nsound_alone_below = 1.2\n", "fusion.sound_alone_below"),
         ("[radar]\nmodel = \"ld9999\"\n", "radar.model"),
         ("[camera]\nwidth = \"wide\"\n", "camera.width"),
         ("[socket]\nmode = \"rw-rw----\"\n", "socket.mode"),

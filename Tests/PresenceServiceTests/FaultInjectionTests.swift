@@ -103,7 +103,7 @@ import Testing
         let fill = probe.status == 0
             ? ["/usr/bin/unshare", "-m", "/bin/sh", "-c", "mkdir -p clips && mount -t tmpfs -o size=64k tmpfs clips && exec \"$0\" \"$@\""]
             : ["/bin/sh", "-c", "mkdir -p clips; ulimit -f 128; trap '' XFSZ; exec \"$0\" \"$@\""]
-        // A minute of walk-through at 20x: occupied at 10.4 s, vacant at 47.3 s, every 3 s of the test.
+        // A minute of walk-through at 20x: occupied at 10.4 s, vacant at 46.9 s, every 3 s of the test.
         let walk = try SceneFixtures.recording(.walkThrough, seconds: 60)
         let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(walk)\"\nloop = true\nspeed = 20\n", extra: """
         [recording]

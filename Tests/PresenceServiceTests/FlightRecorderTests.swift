@@ -69,8 +69,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let clipsDir = dir.appendingPathComponent("clips").path
         let names = try FileManager.default.contentsOfDirectory(atPath: clipsDir).sorted()
-        // The walk-through's golden events: occupied at 10.4 s, vacant at 47.3 s.
-        #expect(names == ["clip-2026-11-23T06-00-10.400Z-occupied.mcap", "clip-2026-11-23T06-00-47.300Z-vacant.mcap"])
+        // The walk-through's golden events: occupied at 10.4 s, vacant at 46.9 s.
+        #expect(names == ["clip-2026-11-23T06-00-10.400Z-occupied.mcap", "clip-2026-11-23T06-00-46.900Z-vacant.mcap"])
         guard names.count == 2 else { return }
         let reader = try RecordingReader(path: clipsDir + "/" + names[0])
         #expect(reader.metadata["presenced"]?["trigger"]?.hasPrefix("occupied at 2026-11-23T06:00:10.400Z") == true)

@@ -126,10 +126,12 @@ def scene(data, part="eval"):
     return out, labels
 
 
-def write(samples, labels, path):
+def write(samples, labels, path, scene="speech-commands", room="audio only: real sounds from Speech Commands",
+          attribution=ATTRIBUTION, library="presenced scripts/convert/speech_commands.py"):
+    """An audio-only recording of `samples` (16 kHz) with `labels` ((sample index, occupied, condition))."""
     with open(path, "wb") as f:
         w = Writer(f, compression=CompressionType.ZSTD)
-        w.start(profile="", library="presenced scripts/convert/speech_commands.py")
+        w.start(profile="", library=library)
         desc = RawAudio.DESCRIPTOR
         fds = descriptor_pb2.FileDescriptorSet()
         for fd in (desc.file.dependencies[0], desc.file):
@@ -140,8 +142,8 @@ def write(samples, labels, path):
             "type": "object", "properties": {"occupied": {"type": "boolean"}, "count": {"type": "integer"},
                                              "condition": {"type": "string"}}, "required": ["occupied"]}).encode())
         label_channel = w.register_channel("/labels/occupancy", "json", label_schema)
-        w.add_metadata("presenced", {"scene": "speech-commands", "room": "audio only: real sounds from Speech Commands",
-                                     "seed": "0", "devices": "microphone", "attribution": ATTRIBUTION})
+        w.add_metadata("presenced", {"scene": scene, "room": room,
+                                     "seed": "0", "devices": "microphone", "attribution": attribution})
         events = [(i * 1_000_000_000 // RATE, "label", (occ, cond)) for i, occ, cond in labels]
         for start in range(0, len(samples) - CHUNK + 1, CHUNK):
             events.append((start * 1_000_000_000 // RATE, "audio", samples[start:start + CHUNK]))

@@ -41,7 +41,8 @@ public struct ModelCard {
 
         \(t.data.count) labelled recordings, \(String(format: "%.0f", seconds)) s of labelled ticks \
         (\(t.data.filter { $0.split == "validation" }.count) set aside for validation, chosen by name: every \
-        \(ordinal) recording). Labelled time by condition:
+        \(ordinal) recording of each kind of device, never one given with `--train-only`). Labelled time by \
+        condition:
 
         | condition | seconds |
         |---|---|

@@ -20,14 +20,17 @@ public struct TrainingSet: Sendable {
 
     public var recordings: [String] = []
     public var examples: [Example] = []
+    /// Recordings never set aside for validation (`presenced train --train-only`).
+    public var trainOnly: Set<Int> = []
 
     public init() {}
 
-    /// Adds a recording's ticks; returns its index.
+    /// Adds a recording's ticks; returns its index. `trainOnly`: it is learnt from but never validated on.
     @discardableResult
-    public mutating func add(recording name: String, ticks: [Example]) -> Int {
+    public mutating func add(recording name: String, ticks: [Example], trainOnly: Bool = false) -> Int {
         let index = recordings.count
         recordings.append(name)
+        if trainOnly { self.trainOnly.insert(index) }
         examples += ticks.map { var e = $0; e.recording = index; return e }
         return index
     }
@@ -36,13 +39,14 @@ public struct TrainingSet: Sendable {
     /// `every`-th in name order, starting with the second, so that the split depends only on the names and
     /// every kind of device (all three sensors, sound only, …) with two or more recordings is validated too.
     /// (Early stopping watches the validation loss: a kind of device missing from it would stop training
-    /// whenever the others are done, learnt or not.)
+    /// whenever the others are done, learnt or not.) Train-only recordings take no part.
     public func validationRecordings(every: Int) -> Set<Int> {
         guard every >= 2 else { return [] }
         var sensors = [SensorSet](repeating: [], count: recordings.count)
         for e in examples { sensors[e.recording].formUnion(e.present) }
         var out: Set<Int> = []
-        for group in Dictionary(grouping: recordings.indices, by: { sensors[$0] }).values where group.count >= 2 {
+        let candidates = recordings.indices.filter { !trainOnly.contains($0) }
+        for group in Dictionary(grouping: candidates, by: { sensors[$0] }).values where group.count >= 2 {
             let order = group.sorted { recordings[$0] < recordings[$1] }
             out.formUnion(order.enumerated().filter { $0.offset % every == 1 }.map(\.element))
         }

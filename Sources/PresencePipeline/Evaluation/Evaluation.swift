@@ -94,6 +94,8 @@ public struct Evaluation: Sendable, Codable {
     public var conditions: [String: Confusion]
     /// Each modality alone (its own score at least 0.5), over all recordings.
     public var modalities: [String: Confusion]
+    /// Per label condition, over all recordings: how often its stretches switched a vacant room on.
+    public var switchedOn: [String: RecordingScore.SwitchCount]
     /// presenced with each sensor removed, and the simplest baselines, side by side (filled by the caller).
     public var comparisons: [Comparison] = []
 
@@ -105,5 +107,6 @@ public struct Evaluation: Sendable, Codable {
         overall = Totals(scores)
         conditions = scores.reduce(into: [:]) { acc, s in acc.merge(s.conditions, uniquingKeysWith: +) }
         modalities = scores.reduce(into: [:]) { acc, s in acc.merge(s.modalities, uniquingKeysWith: +) }
+        switchedOn = scores.reduce(into: [:]) { acc, s in acc.merge(s.switchedOn, uniquingKeysWith: +) }
     }
 }

@@ -85,7 +85,7 @@ public enum EvaluationRun {
                 for feature in Feature.allCases where feature.sensor == s { f[feature] = 0 }
             }
             let fusion = f.present.isEmpty ? FusionResult(probability: 0, sources: [:]) : classifier.classify(f)
-            if let occupied = tracker.update(t: f.t, probability: fusion.probability, stillThere: tracker.stillThere(f)) {
+            if let occupied = tracker.update(t: f.t, features: f, fusion: fusion) {
                 out.events.append(.occupancy(OccupancyChange(t: f.t, occupied: occupied, confidence: fusion.probability, sources: fusion.sources)))
             }
             out.ticks.append(.init(t: f.t, probability: fusion.probability, occupied: tracker.occupied, sources: fusion.sources))

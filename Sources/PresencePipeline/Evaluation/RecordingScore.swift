@@ -28,6 +28,29 @@ public struct RecordingScore: Sendable, Codable {
     public var falseAlarms: [Double] = []
     /// Vacant events while the labels said occupied.
     public var falseVacancies: [Double] = []
+    /// Per label condition: its stretches that found the room vacant, and how many of them switched it on
+    /// (an occupied event within the stretch, or within `switchGrace` after it while the next stretch is
+    /// empty; each event counts for one stretch).
+    /// On recordings of one sound at a time (`make report`'s sound-clips) this is what each kind of sound
+    /// does to a quiet room by itself.
+    public var switchedOn: [String: SwitchCount] = [:]
+
+    /// How long after a stretch ends its sound may still switch the room on (the tracker's on-latency and
+    /// the last half second the sound classifier looks at).
+    public static let switchGrace: Int64 = 2_000_000_000
+
+    public struct SwitchCount: Sendable, Codable, Equatable {
+        public var stretches = 0
+        public var switchedOn = 0
+
+        public init(stretches: Int = 0, switchedOn: Int = 0) { (self.stretches, self.switchedOn) = (stretches, switchedOn) }
+
+        public static func + (a: Self, b: Self) -> Self {
+            Self(stretches: a.stretches + b.stretches, switchedOn: a.switchedOn + b.switchedOn)
+        }
+
+        public var share: Double? { stretches > 0 ? Double(switchedOn) / Double(stretches) : nil }
+    }
 
     public init(name: String) { self.name = name }
 
@@ -65,6 +88,18 @@ public struct RecordingScore: Sendable, Codable {
             case (false, let l?): exitLatencies.append(l)
             case (false, nil): unclearedExits.append(seconds(seg.start))
             }
+        }
+        // Each switch-on belongs to one stretch: the one in force, or the one that ended less than
+        // `switchGrace` before it (the sound that just stopped) unless someone arrived then.
+        var switchedBy = Set<Int>()
+        for change in changes where change.occupied {
+            guard var i = segments.lastIndex(where: { $0.start <= change.t }) else { continue }
+            if i > 0, change.t - segments[i].start < Self.switchGrace, !segments[i].occupied { i -= 1 }
+            switchedBy.insert(i)
+        }
+        for (i, seg) in segments.enumerated() where !(changes.last { $0.t <= seg.start }?.occupied ?? false) {
+            switchedOn[seg.condition, default: SwitchCount()] = switchedOn[seg.condition, default: SwitchCount()]
+                + SwitchCount(stretches: 1, switchedOn: switchedBy.contains(i) ? 1 : 0)
         }
         for change in changes {
             guard let seg = segments.last(where: { $0.start <= change.t }) else { continue }

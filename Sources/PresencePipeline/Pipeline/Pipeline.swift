@@ -258,7 +258,7 @@ public final class Pipeline {
         for feature in Feature.allCases where !f.present.contains(feature.sensor) { f[feature] = 0 }
 
         let fusion = classifier.classify(f)
-        if let occupied = tracker.update(t: t, probability: fusion.probability, stillThere: tracker.stillThere(f)) {
+        if let occupied = tracker.update(t: t, features: f, fusion: fusion) {
             events.append(.occupancy(OccupancyChange(t: t, occupied: occupied, confidence: fusion.probability,
                                                      sources: fusion.sources)))
         }

@@ -16,6 +16,8 @@ public struct TrainingOptions: Sendable {
     public var pipeline = PipelineSettings()
     public var settings = MLPTrainer.Settings()
     public var lenient = false
+    /// Files (among `files`) learnt from but never set aside for validation.
+    public var trainOnly: Set<String> = []
 
     public init(files: [String], out: String) {
         self.files = files
@@ -38,7 +40,7 @@ public enum TrainingRun {
                 continue
             }
             let digest = try FileDigest.crc32(path: path)
-            set.add(recording: path, ticks: examples)
+            set.add(recording: path, ticks: examples, trainOnly: options.trainOnly.contains(path))
             files.append(.init(file: path, bytes: digest.bytes, crc32: digest.crc32, ticks: examples.count, split: ""))
             let tick = Nanos.toSeconds(Pipeline.Options.defaultTickPeriod)
             for e in examples { conditions[e.condition ?? (e.occupied ? "occupied" : "empty"), default: 0] += tick }

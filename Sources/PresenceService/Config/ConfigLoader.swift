@@ -124,7 +124,7 @@ public enum ConfigLoader {
     }
 
     private static func readFusion(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Fusion {
-        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold", "hold_breathing", "hold_breathing_amplitude", "hold_voice", "hold_extension", "restore_within"])
+        try r.allowOnly(["model", "on_threshold", "off_threshold", "on_latency", "hold", "hold_breathing", "hold_breathing_amplitude", "hold_voice", "hold_extension", "sound_alone_below", "restore_within"])
         var c = PresenceConfig.Fusion()
         c.model = try r.path("model") ?? c.model
         c.onThreshold = try r.double("on_threshold", in: 0...1) ?? c.onThreshold
@@ -134,6 +134,7 @@ public enum ConfigLoader {
         c.holdBreathing = try r.double("hold_breathing", in: 0...1) ?? c.holdBreathing
         c.holdBreathingAmplitude = try r.double("hold_breathing_amplitude", in: 0...100) ?? c.holdBreathingAmplitude
         c.holdVoice = try r.double("hold_voice", in: 0...1) ?? c.holdVoice
+        c.soundAloneBelow = try r.double("sound_alone_below", in: 0...1) ?? c.soundAloneBelow
         c.holdExtension = try r.duration("hold_extension", max: 24 * 3600 * Nanos.perSecond) ?? c.holdExtension
         c.restoreWithin = try r.duration("restore_within", max: 24 * 3600 * Nanos.perSecond) ?? c.restoreWithin
         return c

@@ -49,6 +49,9 @@ public struct PresenceConfig: Sendable, Equatable {
         public var holdBreathingAmplitude = 2.0
         /// Voice score (0-1) that counts as someone still there; 0 disables.
         public var holdVoice = 0.7
+        /// Camera and radar own scores under which both are confidently empty: sound alone then neither
+        /// switches the room on nor holds it by a voice; 0 disables.
+        public var soundAloneBelow = 0.3
         /// How long such signs may keep a room occupied after p last said so.
         public var holdExtension: Int64 = 10 * 60 * Nanos.perSecond
         /// A room state saved this recently before a start is taken up (nil: the hold; 0: never).
@@ -138,7 +141,8 @@ extension PresenceConfig.Fusion {
     public var trackerParameters: Tracker.Parameters {
         Tracker.Parameters(onThreshold: onThreshold, offThreshold: offThreshold, onLatency: onLatency, hold: hold,
                            maxExtension: holdExtension, breathingShare: Float(holdBreathing),
-                           breathingAmplitude: Float(holdBreathingAmplitude), voice: Float(holdVoice))
+                           breathingAmplitude: Float(holdBreathingAmplitude), voice: Float(holdVoice),
+                           soundAloneBelow: soundAloneBelow)
     }
 }
 
