@@ -55,7 +55,7 @@ public struct SoundModelFile: Sendable, Codable, Equatable {
         }
         let f = frontend
         guard f.sampleRate == 16000, f.window == 512, f.hop == 256, f.bands == Feature.melBands,
-              f.lowHz == 60, f.highHz == 7600, f.patchFrames > 0, f.patchFrames % 8 == 0, f.floorDB < 0, f.scale > 0 else {
+              f.lowHz == 60, f.highHz == 7600, f.patchFrames > 0, f.floorDB < 0, f.scale > 0 else {
             throw .invalid("front end \(f) is not this build's (16 kHz, 512-sample windows, hop 256, 32 mel bands 60-7600 Hz)")
         }
         guard classes == Feature.soundClasses else {

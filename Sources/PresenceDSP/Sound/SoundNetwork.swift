@@ -156,6 +156,8 @@ public struct SoundNetwork: Sendable {
                         case .border(let c, let h, let w):
                             Self.border(channels: c, height: h, width: w, source, target)
                         case .mean(let c, let h, let w, let padded):
+                            // The mean and the dense layer work on the vector, not on the activation planes:
+                            // nothing to swap.
                             Self.mean(channels: c, height: h, width: w, padded: padded, source, v)
                             continue
                         case .dense(let d):
