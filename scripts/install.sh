@@ -39,6 +39,10 @@ install -D -m 0644 systemd/presenced.tmpfiles "$root$libdir/tmpfiles.d/presenced
 
 install -D -m 0644 models/default.model "$root$share/presenced/default.model"
 install -D -m 0644 models/README.md "$root$share/doc/presenced/model-card.md"
+# The sound classifier is built into the binary; its card and its data's attribution go with it (the
+# licences of data/sound/README.md ask for the attribution wherever the model is shipped).
+install -D -m 0644 models/SOUND.md "$root$share/doc/presenced/sound-model-card.md"
+install -D -m 0644 data/sound/README.md "$root$share/doc/presenced/sound-data.md"
 install -D -m 0644 README.md "$root$share/doc/presenced/README.md"
 install -d -m 0755 "$root$share/man/man8"
 gzip -9 -n -c "$man" > "$root$share/man/man8/presenced.8.gz"
