@@ -14,7 +14,7 @@ import dataset  # noqa: E402
 LICENCES = [
     ("ESC-10 (folds 1, 2, 3 train; fold 5 dev)", "../shared/data/esc10", "CC BY 3.0 (K. J. Piczak, Freesound clips)"),
     ("Speech Commands words and background noise", "../shared/data/speech-commands", "CC BY 4.0 (Pete Warden / Google)"),
-    ("Free Spoken Digit Dataset (120 clips)", "data/sound/fsdd", "CC BY-SA 4.0 (Z. Jackson et al.)"),
+    ("Free Spoken Digit Dataset (120 clips)", "data/sound/fsdd", "CC BY-SA 4.0 (github.com/Jakobovski/free-spoken-digit-dataset)"),
     ("donateacry-corpus, cleaned (40 infant cries)", "data/sound/donateacry", "ODbL 1.0 / DbCL 1.0"),
     ("librosa example audio (LibriSpeech, music, bird, whale)", "data/sound/librosa", "each file's .txt: CC BY 4.0, CC BY 3.0, CC BY, public domain"),
     ("Blanket ambient loops", "data/sound/blanket", "SOUNDS_LICENSING.md: CC0, CC BY, CC BY-SA, public domain"),
@@ -69,7 +69,7 @@ def write(doc, path, metrics=None):
         f"{fe['bands']} bands, {fe['window']}-sample windows every {fe['hop']} samples at {fe['sampleRate']} Hz, made "
         f"relative to the loudest value and clipped {-fe['floorDB']:.0f} dB below it) to one of "
         f"{len(doc['classes'])} classes: " + ", ".join(doc["classes"]) + ". "
-        + " and ".join(doc["personClasses"]) + " mean a person. A CNN of three 3x3 convolutions (ReLU, 2x2 max "
+        + "A person is " + " or ".join(doc["personClasses"]) + ". A CNN of three 3x3 convolutions (ReLU, 2x2 max "
         "pooling), a mean over what is left and a dense layer; float32 in the daemon, with an int8 variant "
         "(weights rounded per output channel). `models/sound.onnx` is the same network for onnxruntime.",
         "",
@@ -92,6 +92,12 @@ def write(doc, path, metrics=None):
         "",
         "ESC-50's fold 4 is kept for independent evaluation: it is in no copy here, and `dataset.py` stops if a "
         "clip of it turns up. Attribution for every source: `data/sound/README.md`.",
+        "",
+        "Looked at and not used: ESC-50 beyond its ESC-10 subset (CC BY-NC), the Nonverbal Vocalization "
+        "Dataset (coughs, laughs, sneezes; CC BY-NC-ND), Virufy and COUGHVID mirrors (non-commercial, or code "
+        "only), repositories of coughs without a licence (covid19-cough, Cough-Etiquette), VocalSound and "
+        "Coswara (audio not in the repository; Coswara is CC BY 4.0 and would be the first to add), Moodist's "
+        "household sounds (no per-file licence).",
         "",
         "## Figures on the dev split",
         "",
