@@ -83,11 +83,13 @@ import Testing
             process.standardError = FileHandle.nullDevice
             try process.run()
             let handle = out.fileHandleForReading
-            Thread.detachNewThread { [self] in
+            // Weakly: a reader holding the subscription would keep it (and its mosquitto_sub, killed in deinit)
+            // alive after the test, an orphan per test run.
+            Thread.detachNewThread { [weak self] in
                 var pending = Data()
                 while true {
                     let chunk = handle.availableData
-                    if chunk.isEmpty { return }
+                    guard !chunk.isEmpty, let self else { return }
                     pending += chunk
                     while let nl = pending.firstIndex(of: 0x0A) {
                         let line = String(decoding: pending[pending.startIndex..<nl], as: UTF8.self)
