@@ -35,7 +35,8 @@ public final class SoundClassifier {
     private var windowsAdded = 0
 
     public init(model: SoundModelFile = .builtin) {
-        // The built-in model is checked by a test on every build, a loaded one by SoundModelFile.load.
+        // Model files are checked when decoded (the built-in one on every build, by a test): one that fails
+        // here was altered in code afterwards, a programming error.
         network = try! model.network()
         scratch = SoundNetwork.Scratch(for: network)
         bands = network.bands
