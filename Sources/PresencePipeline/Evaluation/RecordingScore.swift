@@ -35,8 +35,8 @@ public struct RecordingScore: Sendable, Codable {
     /// does to a quiet room by itself.
     public var switchedOn: [String: SwitchCount] = [:]
 
-    /// How long after a stretch ends its sound may still switch the room on (the tracker's on-latency and
-    /// the last half second the sound classifier looks at).
+    /// How long after a stretch ends its sound may still switch the room on (the tracker's on-latency, and
+    /// the sound classifier's second of look-back, classified every half second).
     public static let switchGrace: Int64 = 2_000_000_000
 
     public struct SwitchCount: Sendable, Codable, Equatable {
