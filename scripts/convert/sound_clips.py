@@ -58,17 +58,17 @@ def pieces(shared, sound, split):
     for c in dataset.clips(shared, sound):
         if c.split != split or c.source not in ("ESC-10", "donateacry"):
             continue
-        out.append((c.name.replace(" ", "-"), c.cls in dataset.PERSON, dataset.load(c.path)[:n]))
+        out.append((dataset.condition(c.name), c.cls in dataset.PERSON, dataset.load(c.path)[:n]))
     for rel, cls, name in dataset.LONG:
         base = shared if rel.startswith("speech-commands/") else os.path.dirname(sound)
         s = dataset.load(os.path.join(base, rel))
         cut = int(len(s) * 0.75)
         if split == "dev":
-            out.append((name.replace(" ", "-"), cls in dataset.PERSON, loudest(s[cut:], n)))
+            out.append((dataset.condition(name), cls in dataset.PERSON, loudest(s[cut:], n)))
             continue
         part = s[:cut]
         for k in range(4):
-            out.append((name.replace(" ", "-"), cls in dataset.PERSON, loudest(part[k * len(part) // 4:(k + 1) * len(part) // 4], n)))
+            out.append((dataset.condition(name), cls in dataset.PERSON, loudest(part[k * len(part) // 4:(k + 1) * len(part) // 4], n)))
     return out
 
 

@@ -22,18 +22,10 @@ LICENCES = [
 ]
 
 
-def sound_classes():
-    """Condition name (as scripts/convert/sound_clips.py labels a clip) -> its class."""
-    names = {folder[6:].lower().replace(" ", "-"): cls for folder, cls in dataset.ESC10.items()}
-    names.update({name.replace(" ", "-"): cls for _, cls, name in dataset.LONG})
-    names["infant-cry"] = "body"
-    return names
-
-
 def switched_table(metrics):
     """Rows of the daemon's "switched on" per sound (person's first), from an evaluation of the sound-clips
     recording, and the totals for a person's sounds and the rest."""
-    classes = sound_classes()
+    classes = dataset.condition_classes()
     rows, totals = [], {True: [0, 0], False: [0, 0]}
     items = [(k, v) for k, v in metrics.get("switchedOn", {}).items() if k in classes and v["stretches"] > 0]
     for condition, c in sorted(items, key=lambda kv: (classes[kv[0]] not in dataset.PERSON, classes[kv[0]], kv[0])):

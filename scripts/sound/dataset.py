@@ -57,12 +57,31 @@ LONG = [
     ("sound/librosa/Karissa_Hobbs_-_Lets_Go_Fishin.ogg", "music", "song"),
     ("sound/librosa/sorohanro_-_solo-trumpet-06.ogg", "music", "trumpet"),
 ]
+CRY = "infant cry"  # the donateacry clips' name
 LONG_PATCHES = 240  # at most, per long recording (so that no loop outweighs a class of clips)
 
 
 class Clip:
     def __init__(self, path, cls, split, source, name):
         self.path, self.cls, self.split, self.source, self.name = path, cls, split, source, name
+
+
+def esc10_name(folder):
+    """"001 - Dog bark" -> "dog bark"."""
+    return folder[6:].lower()
+
+
+def condition(name):
+    """A clip's name as the label condition of the sound-clips recordings (scripts/convert/sound_clips.py)."""
+    return name.replace(" ", "-")
+
+
+def condition_classes():
+    """Every condition a sound-clips recording labels a clip with, and the clip's class."""
+    names = {condition(esc10_name(folder)): cls for folder, cls in ESC10.items()}
+    names.update({condition(name): cls for _, cls, name in LONG})
+    names[condition(CRY)] = "body"
+    return names
 
 
 def _one_in(key, n):
@@ -77,7 +96,7 @@ def clips(shared, sound):
             fold = os.path.basename(f)[0]
             if fold == "4":
                 sys.exit(f"{f}: ESC-50 fold 4 is held out for independent evaluation; remove it")
-            out.append(Clip(f, cls, "dev" if fold == "5" else "train", "ESC-10", folder[6:].lower()))
+            out.append(Clip(f, cls, "dev" if fold == "5" else "train", "ESC-10", esc10_name(folder)))
     words = sorted(glob.glob(os.path.join(shared, "speech-commands", "sc09", "*", "*.wav"))
                    + glob.glob(os.path.join(shared, "speech-commands", "v0.01", "*", "*.wav")))
     for f in words:
@@ -89,7 +108,7 @@ def clips(shared, sound):
     for f in sorted(glob.glob(os.path.join(sound, "librosa", "[0-9]*-*-0000.ogg"))):
         out.append(Clip(f, "speech", "train", "LibriSpeech (librosa)", "read speech"))
     for f in sorted(glob.glob(os.path.join(sound, "donateacry", "*", "*.wav"))):
-        out.append(Clip(f, "body", "dev" if _one_in(os.path.basename(f), 5) else "train", "donateacry", "infant cry"))
+        out.append(Clip(f, "body", "dev" if _one_in(os.path.basename(f), 5) else "train", "donateacry", CRY))
     return out
 
 
