@@ -21,7 +21,6 @@ public final class SoundClassifier {
     private var ring: [Float]
     private var loudness: [Float]
     private var next = 0
-    private var filled = 0
     private var sinceRun = 0
     /// The ring in time order, for the network.
     private var patch: [Float]
@@ -54,10 +53,10 @@ public final class SoundClassifier {
         for b in 0..<bands { ring[next * bands + b] = melDB[b] }
         loudness[next] = aboveFloor
         next = (next + 1) % frames
-        filled = min(filled + 1, frames)
         windowsAdded += 1
         sinceRun += 1
-        if sinceRun >= Self.strideFrames, filled == frames {
+        // The first classification waits for a whole ring.
+        if sinceRun >= Self.strideFrames, windowsAdded >= frames {
             sinceRun = 0
             classify()
         }
@@ -68,7 +67,7 @@ public final class SoundClassifier {
         for k in ring.indices { ring[k] = -120 }
         for k in loudness.indices { loudness[k] = 0 }
         for k in scores.indices { scores[k] = 0 }
-        (next, filled, sinceRun, windowsAdded) = (0, 0, 0, 0)
+        (next, sinceRun, windowsAdded) = (0, 0, 0)
     }
 
     private func classify() {
