@@ -13,6 +13,8 @@ public final class PipelineService: Service, Sendable {
     /// The source is made from it at start; `[fusion]` is applied again after each reload.
     private let running: RunningConfig
     private let hub: EventHub
+    /// The live page's browsers (`GET /live`): ticks and events go there only while one watches.
+    private let live: LiveFeed?
     private let metrics: PresenceMetrics
     private let health: DaemonHealth
     private let logger: Logger
@@ -26,11 +28,12 @@ public final class PipelineService: Service, Sendable {
     private let restoring: (room: RoomState, savedAt: Int64)?
 
     init(running: RunningConfig,
-         hub: EventHub, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
+         hub: EventHub, live: LiveFeed? = nil, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
          clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil,
          roomFile: RoomStateFile? = nil, restoring: (room: RoomState, savedAt: Int64)? = nil) {
         self.running = running
         self.hub = hub
+        self.live = live
         self.metrics = metrics
         self.health = health
         self.logger = logger
@@ -80,7 +83,11 @@ public final class PipelineService: Service, Sendable {
         defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
         var ticks = 0
-        pipeline.tickSink = { _ in ticks += 1 }
+        let live = self.live
+        pipeline.tickSink = { [unowned pipeline] tick in
+            ticks += 1
+            live?.offerTick(t: tick.features.t) { LiveTick.json(tick, state: pipeline.state) }
+        }
         var events: [PresenceEvent] = []
         var drops = DropCounter(metrics: metrics)
         let flightRecorder = clips.map { FlightRecorder(history: $0.history, after: $0.after) }
@@ -126,6 +133,7 @@ public final class PipelineService: Service, Sendable {
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.
             let lines = hub.publish(events, state: state)
+            for (event, line) in zip(events, lines) { live?.offerEvent(event, line: line) }
             flightRecorder?.add(events: events, lines: lines)
             let firstTick = ticksBefore == 0 && ticks > 0
             if !events.isEmpty || firstTick {

@@ -7,12 +7,13 @@ import ServiceLifecycle
 
 /// Serves `/metrics` (Prometheus text format) and health over HTTP/1.1: `/healthz/live` (200 while the
 /// pipeline ticks), `/healthz/ready` (200 once it has ticked), `/healthz` (200 when both), else 503 with
-/// the reason in one line. Listens on `[metrics] listen`; after a reload that changes it, on the new
+/// the reason in one line; and the live page (DESIGN.md §9): `/` with its script and style, and `/live`. Listens on `[metrics] listen`; after a reload that changes it, on the new
 /// address (bound before the old one is let go, so a bad new address keeps the old listener).
 public final class MetricsServer: Service, Sendable {
     let running: RunningConfig
     let metrics: PresenceMetrics
     let health: DaemonHealth
+    let live: LiveFeed
     let eventLoops: EventLoopGroup
     let logger: Logger
     let limits: HTTPLimits
@@ -20,11 +21,12 @@ public final class MetricsServer: Service, Sendable {
     private let gate: ConnectionGate
     private let backoff: AcceptBackoff
 
-    init(running: RunningConfig, metrics: PresenceMetrics, health: DaemonHealth, eventLoops: EventLoopGroup, logger: Logger,
-         limits: HTTPLimits = HTTPLimits()) {
+    init(running: RunningConfig, metrics: PresenceMetrics, health: DaemonHealth, live: LiveFeed, eventLoops: EventLoopGroup,
+         logger: Logger, limits: HTTPLimits = HTTPLimits()) {
         self.running = running
         self.metrics = metrics
         self.health = health
+        self.live = live
         self.eventLoops = eventLoops
         self.logger = logger
         self.limits = limits
@@ -33,7 +35,7 @@ public final class MetricsServer: Service, Sendable {
     }
 
     public func bind(_ address: ListenAddress) async throws -> Channel {
-        let registry = metrics.registry, health = self.health, metrics = self.metrics, limits = self.limits
+        let registry = metrics.registry, health = self.health, metrics = self.metrics, limits = self.limits, live = self.live
         let gate = self.gate, backoff = self.backoff
         return try await ServerBootstrap(group: eventLoops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -51,7 +53,7 @@ public final class MetricsServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(HTTPDeadlineHandler(limits: limits, metrics: metrics))
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, health: health))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, health: health, live: live))
                 }
             }
             .bind(host: address.host, port: address.port)
@@ -99,22 +101,29 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
 
     let registry: PrometheusCollectorRegistry
     let health: DaemonHealth
+    let live: LiveFeed
 
-    init(registry: PrometheusCollectorRegistry, health: DaemonHealth) {
+    init(registry: PrometheusCollectorRegistry, health: DaemonHealth, live: LiveFeed) {
         self.registry = registry
         self.health = health
+        self.live = live
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
+        let page = "text/html; charset=utf-8"
+        if request.method == .GET, request.uri == "/live" { return startLive(context: context, request: request) }
         let (status, contentType, body): (HTTPResponseStatus, String, [UInt8]) = switch (request.method, request.uri) {
         case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
         case (.GET, "/healthz"), (.GET, "/healthz/live"), (.GET, "/healthz/ready"):
             healthResponse(request.uri)
-        case (.GET, _): (.notFound, "text/plain; charset=utf-8", Array("not found; try /metrics or /healthz\n".utf8))
+        case (.GET, "/"): (.ok, page, Array(SetupPage.html.utf8))
+        case (.GET, "/setup.js"): (.ok, "text/javascript; charset=utf-8", Array(SetupPage.script.utf8))
+        case (.GET, "/setup.css"): (.ok, "text/css; charset=utf-8", Array(SetupPage.css.utf8))
+        case (.GET, _): (.notFound, "text/plain; charset=utf-8", Array("not found; try /, /metrics or /healthz\n".utf8))
         default: (.methodNotAllowed, "text/plain; charset=utf-8", Array("only GET\n".utf8))
         }
-        var headers = HTTPHeaders()
+        var headers = Self.pageHeaders()
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.count))
         let keepAlive = request.isKeepAlive
@@ -126,6 +135,33 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// Headers of every answer: the page's policy (it applies to what a browser renders, and costs nothing
+    /// elsewhere), no sniffing of types, no framing by other sites.
+    static func pageHeaders() -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Security-Policy", value: SetupPage.contentSecurityPolicy)
+        headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        headers.add(name: "Referrer-Policy", value: "no-referrer")
+        return headers
+    }
+
+    static let liveSendBuffer: SocketOptionValue = 32 * 1024
+
+    /// `GET /live`: the response head, then the stream (LiveFeed) until the browser goes. It never ends by
+    /// itself, so the connection is not reused for another request.
+    private func startLive(context: ChannelHandlerContext, request: HTTPRequestHead) {
+        // A fixed send buffer (no autotuning up to megabytes): a browser that stops reading fills it and
+        // NIO's queue within seconds, and is dropped (LiveFeed) instead of holding memory.
+        _ = context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.liveSendBuffer)
+        var headers = Self.pageHeaders()
+        headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
+        headers.add(name: "Cache-Control", value: "no-store")
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))), promise: nil)
+        // Tells the browser how long to wait before it reconnects after the daemon went (a restart).
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: "retry: 2000\n\n")))), promise: nil)
+        live.add(context.channel)
     }
 
     private func healthResponse(_ uri: String) -> (HTTPResponseStatus, String, [UInt8]) {

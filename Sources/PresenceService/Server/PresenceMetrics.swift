@@ -38,6 +38,9 @@ public final class PresenceMetrics: Sendable {
     /// Not in DESIGN.md §7's list: accepts that failed on a listener (`http`, `socket`), most often because
     /// the process ran out of descriptors (EMFILE); the listener then waits a second and tries again.
     public let acceptErrorsHTTP: Counter
+    /// Not in DESIGN.md §7's list: browsers on the live page's `GET /live`, and those dropped for not keeping up.
+    public let liveClients: Gauge
+    public let liveClientsDropped: Counter
     public let acceptErrorsSocket: Counter
 
     /// `presence_<name>`; units are already part of the names (`_seconds`, `_total`).
@@ -100,6 +103,8 @@ public final class PresenceMetrics: Sendable {
         let acceptErrors = d("accept_errors_total", "Accepts that failed on a listener (e.g. out of descriptors), by listener")
         acceptErrorsHTTP = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "http")])
         acceptErrorsSocket = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "socket")])
+        liveClients = r.makeGauge(descriptor: d("live_clients", "Browsers on the live page's event stream (GET /live)"))
+        liveClientsDropped = r.makeCounter(descriptor: d("live_clients_dropped_total", "Live page browsers disconnected because they did not keep up"))
         r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
     }
 

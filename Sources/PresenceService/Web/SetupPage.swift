@@ -1,0 +1,220 @@
+/// The live page (DESIGN.md §9): one document, its script and its style, all served by the daemon (the
+/// device has no internet; no outside URL, no build step, no framework). The script reads `GET /live`.
+/// The Content-Security-Policy lets the page load only these, from the daemon itself.
+enum SetupPage {
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    static let html = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>presenced</title>
+        <link rel="stylesheet" href="/setup.css">
+        <script src="/setup.js" defer></script>
+        </head>
+        <body>
+        <header>
+          <h1>presenced</h1>
+          <div id="room" data-state="vacant"><span id="room-word">waiting for the daemon</span> <small id="room-since"></small></div>
+          <div id="link" data-state="connecting">connecting</div>
+        </header>
+        <main>
+          <section id="fusion">
+            <h2>Fusion</h2>
+            <div class="row"><span class="name">p(occupied)</span><span class="bar"><i id="p-bar"></i></span><span id="p" class="value">–</span></div>
+            <div id="scores"></div>
+          </section>
+          <section id="sensors">
+            <h2>Sensors</h2>
+            <ul id="sensor-list"></ul>
+          </section>
+          <section id="radar-view" hidden>
+            <h2>Radar</h2>
+            <div id="radar-bars"></div>
+            <p class="note" id="radar-note"></p>
+          </section>
+          <section id="camera-view" hidden>
+            <h2>Camera</h2>
+            <div id="camera-bars"></div>
+          </section>
+          <section id="audio-view" hidden>
+            <h2>Microphone</h2>
+            <div id="audio-bars"></div>
+            <ol id="sound-classes"></ol>
+          </section>
+          <section id="timeline-view">
+            <h2>Last 10 minutes</h2>
+            <canvas id="timeline" width="900" height="140"></canvas>
+            <ol id="events"></ol>
+          </section>
+        </main>
+        </body>
+        </html>
+
+        """
+
+    static let css = """
+        body { font: 15px/1.4 system-ui, sans-serif; margin: 0; background: #f6f6f4; color: #222; }
+        header { display: flex; gap: 1.5em; align-items: baseline; padding: .8em 1.2em; background: #fff; border-bottom: 1px solid #ddd; }
+        h1 { font-size: 1.2em; margin: 0; }
+        h2 { font-size: 1em; margin: 0 0 .5em; }
+        #room { font-size: 1.4em; font-weight: 600; padding: .1em .6em; border-radius: .3em; }
+        #room[data-state="occupied"] { background: #2e7d32; color: #fff; }
+        #room[data-state="vacant"] { background: #e0e0e0; }
+        #room small { font-weight: 400; font-size: .6em; }
+        #link { margin-left: auto; color: #777; }
+        #link[data-state="lost"] { color: #b71c1c; }
+        main { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1em; padding: 1em 1.2em; }
+        section { background: #fff; border: 1px solid #ddd; border-radius: .4em; padding: .8em 1em; }
+        #timeline-view { grid-column: 1 / -1; }
+        canvas { width: 100%; height: 140px; }
+        .row { display: flex; align-items: center; gap: .5em; margin: .2em 0; }
+        .name { width: 9em; }
+        .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
+        .bar { flex: 1; height: .8em; background: #eee; position: relative; border-radius: .2em; overflow: hidden; }
+        .bar i { position: absolute; left: 0; top: 0; bottom: 0; background: #1565c0; }
+        .bar b { position: absolute; top: 0; bottom: 0; width: 2px; background: #e65100; }
+        #sensor-list { list-style: none; padding: 0; margin: 0; }
+        #sensor-list li[data-status="ok"]::before { content: "● "; color: #2e7d32; }
+        #sensor-list li[data-status="degraded"]::before { content: "● "; color: #f9a825; }
+        #sensor-list li[data-status="lost"]::before { content: "● "; color: #b71c1c; }
+        #events { font-size: .85em; color: #555; max-height: 10em; overflow: auto; }
+        .note { font-size: .85em; color: #666; }
+
+        """
+
+    static let script = """
+        "use strict";
+        // The live page: everything comes from GET /live (server-sent events). The room's element keeps
+        // data-state current; the timeline keeps the last ten minutes of p and the room's state.
+        const $ = (id) => document.getElementById(id);
+        const history = [];          // {t (s), p, occupied}
+        const WINDOW = 600;          // s
+        const reasons = {};          // sensor -> reason of its last status event
+
+        function fmt(x, d = 2) { return x === null || x === undefined ? "–" : Number(x).toFixed(d); }
+        function ago(ns) {
+          const s = Math.max(0, Date.now() / 1000 - ns / 1e9);
+          return s < 90 ? Math.round(s) + " s" : s < 5400 ? Math.round(s / 60) + " min" : (s / 3600).toFixed(1) + " h";
+        }
+        function bars(container, rows) {
+          // rows: [name, value 0..1, text, marker 0..1 or null]
+          const el = $(container);
+          if (el.childElementCount !== rows.length) {
+            el.replaceChildren(...rows.map(() => {
+              const r = document.createElement("div"); r.className = "row";
+              r.innerHTML = '<span class="name"></span><span class="bar"><i></i><b hidden></b></span><span class="value"></span>';
+              return r;
+            }));
+          }
+          rows.forEach(([name, v, text, marker], k) => {
+            const r = el.children[k];
+            r.querySelector(".name").textContent = name;
+            r.querySelector("i").style.width = (100 * Math.max(0, Math.min(1, v))) + "%";
+            const b = r.querySelector("b");
+            b.hidden = marker === null || marker === undefined;
+            if (!b.hidden) b.style.left = (100 * Math.max(0, Math.min(1, marker))) + "%";
+            r.querySelector(".value").textContent = text;
+          });
+        }
+
+        function showRoom(occupied, since) {
+          const room = $("room");
+          room.dataset.state = occupied ? "occupied" : "vacant";
+          $("room-word").textContent = occupied ? "occupied" : "vacant";
+          $("room-since").textContent = since ? "for " + ago(since) : "";
+        }
+
+        function showTick(d) {
+          showRoom(d.occupied, d.since);
+          $("p").textContent = fmt(d.p);
+          $("p-bar").style.width = (100 * d.p) + "%";
+          bars("scores", Object.entries(d.sources || {}).map(([s, v]) => [s + " alone", v, fmt(v), null]));
+          const list = $("sensor-list");
+          list.replaceChildren(...Object.entries(d.sensors || {}).map(([s, status]) => {
+            const li = document.createElement("li");
+            li.dataset.status = status;
+            li.textContent = s + ": " + status + (status !== "ok" && reasons[s] ? " (" + reasons[s] + ")" : "");
+            return li;
+          }));
+          $("radar-view").hidden = !d.radar;
+          if (d.radar) {
+            const r = d.radar;
+            bars("radar-bars", [
+              ["moving energy", r.moving / 100, fmt(r.moving, 0), null],
+              ["over the room", r.moving_excess / 100, fmt(r.moving_excess, 0), null],
+              ["still energy", r.still / 100, fmt(r.still, 0), null],
+              ["over the room", r.still_excess / 100, fmt(r.still_excess, 0), null],
+              ["breathing", r.breathing, fmt(r.breathing), null],
+            ]);
+            $("radar-note").textContent = r.targets > 0 ? r.targets + " target(s), nearest " + fmt(r.distance_m, 1) + " m" : "no target";
+          }
+          $("camera-view").hidden = !d.camera;
+          if (d.camera) {
+            bars("camera-bars", [
+              ["foreground", d.camera.foreground * 5, fmt(100 * d.camera.foreground, 1) + " %", null],
+              ["motion", d.camera.motion, fmt(d.camera.motion), null],
+              ["largest blob", d.camera.blob_area * 5, fmt(100 * d.camera.blob_area, 1) + " %", null],
+            ]);
+          }
+          $("audio-view").hidden = !d.audio;
+          if (d.audio) {
+            const a = d.audio;
+            bars("audio-bars", [
+              ["level", (a.level_dbfs + 90) / 90, fmt(a.level_dbfs, 0) + " dBFS", null],
+              ["over the floor", a.above_floor_db / 40, fmt(a.above_floor_db, 0) + " dB", 6 / 40],
+              ["voice", a.voice, fmt(a.voice), null],
+            ]);
+            const top = Object.entries(a.sound || {}).filter(([, v]) => v > 0.05).sort((x, y) => y[1] - x[1]).slice(0, 3);
+            $("sound-classes").replaceChildren(...top.map(([k, v]) => {
+              const li = document.createElement("li"); li.textContent = k + " " + fmt(v); return li;
+            }));
+          }
+          history.push({ t: d.t / 1e9, p: d.p, occupied: d.occupied });
+          while (history.length && history[0].t < d.t / 1e9 - WINDOW) history.shift();
+          drawTimeline();
+        }
+
+        function drawTimeline() {
+          const c = $("timeline"), g = c.getContext("2d");
+          const w = c.width, h = c.height;
+          g.clearRect(0, 0, w, h);
+          if (!history.length) return;
+          const end = history[history.length - 1].t, x = (t) => w - (end - t) / WINDOW * w;
+          g.fillStyle = "rgba(46,125,50,0.25)";
+          for (const s of history) if (s.occupied) g.fillRect(x(s.t), 0, Math.max(1, w / WINDOW / 5), h);
+          g.strokeStyle = "#1565c0"; g.beginPath();
+          history.forEach((s, k) => { const y = h - s.p * (h - 4) - 2; k ? g.lineTo(x(s.t), y) : g.moveTo(x(s.t), y); });
+          g.stroke();
+        }
+
+        function logEvent(text) {
+          const li = document.createElement("li");
+          li.textContent = new Date().toLocaleTimeString() + " " + text;
+          $("events").prepend(li);
+          while ($("events").childElementCount > 50) $("events").lastChild.remove();
+        }
+
+        function connect() {
+          const live = new EventSource("/live");
+          live.onopen = () => { $("link").dataset.state = "live"; $("link").textContent = "live"; };
+          live.onerror = () => { $("link").dataset.state = "lost"; $("link").textContent = "reconnecting"; };
+          live.onmessage = (m) => showTick(JSON.parse(m.data));
+          live.addEventListener("occupancy", (m) => {
+            const e = JSON.parse(m.data);
+            showRoom(e.occupied, e.t);
+            logEvent(e.occupied ? "occupied" : "vacant");
+          });
+          live.addEventListener("sensor", (m) => {
+            const e = JSON.parse(m.data);
+            reasons[e.sensor] = e.reason || "";
+            logEvent(e.sensor + " " + e.status + (e.reason ? ": " + e.reason : ""));
+          });
+        }
+        connect();
+
+        """
+}

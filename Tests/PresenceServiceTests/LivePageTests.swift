@@ -1,0 +1,181 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import PresenceCore
+import PresenceTestSupport
+import Testing
+@testable import PresenceService
+
+/// The live page on the metrics listener (DESIGN.md §9), against the real daemon replaying a walk-through:
+/// the page and its policy, and the event stream's ticks and events.
+@Suite(.serialized) struct LivePageTests {
+    /// The raw HTTP/1.0 exchange: head and body apart (HTTP/1.0: no chunked framing of the stream).
+    final class HTTPStream {
+        let fd: Int32
+        private(set) var head = ""
+        private var pending: [UInt8] = []
+
+        init(port: Int, path: String, receiveBuffer: Int32? = nil) throws {
+            guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to \(port) failed") }
+            self.fd = fd
+            if var size = receiveBuffer {
+                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            }
+            var tv = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        }
+
+        deinit { close(fd) }
+
+        /// Reads until `"\r\n\r\n"`: the response head.
+        func readHead() throws -> String {
+            while true {
+                if let end = Self.find(Array("\r\n\r\n".utf8), in: pending) {
+                    head = String(decoding: pending[..<end], as: UTF8.self)
+                    pending.removeSubrange(..<(end + 4))
+                    return head
+                }
+                guard fill() else { throw TestFailure("no HTTP head: \(String(decoding: pending, as: UTF8.self))") }
+            }
+        }
+
+        /// The next server-sent event: its `event:` name (nil for a plain message) and its `data:`.
+        func nextEvent() -> (name: String?, data: String)? {
+            while true {
+                if let end = Self.find(Array("\n\n".utf8), in: pending) {
+                    let block = String(decoding: pending[..<end], as: UTF8.self)
+                    pending.removeSubrange(..<(end + 2))
+                    var name: String?, data: String?
+                    for line in block.split(separator: "\n") {
+                        if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
+                        if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+                    }
+                    if let data { return (name, data) }
+                    continue  // retry:, a keep-alive comment
+                }
+                guard fill() else { return nil }
+            }
+        }
+
+        /// Everything up to the end (a response with a length, then the close of HTTP/1.0).
+        func readBody() -> String {
+            while fill() {}
+            return String(decoding: pending, as: UTF8.self)
+        }
+
+        private func fill() -> Bool {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { return false }
+            pending += chunk[0..<n]
+            return true
+        }
+
+        static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+            guard hay.count >= needle.count else { return nil }
+            for i in 0...(hay.count - needle.count) where hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            return nil
+        }
+    }
+
+    static func header(_ name: String, in head: String) -> String? {
+        for line in head.split(separator: "\r\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == name.lowercased() { return parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return nil
+    }
+
+    @Test func thePageComesFromTheDaemonAloneUnderAStrictPolicy() throws {
+        let daemon = try DaemonTests.RunningDaemon()
+        _ = try daemon.connect()
+        for (path, type) in [("/", "text/html"), ("/setup.js", "text/javascript"), ("/setup.css", "text/css")] {
+            let page = try HTTPStream(port: daemon.metricsPort, path: path)
+            let head = try page.readHead()
+            let body = page.readBody()
+            #expect(head.hasPrefix("HTTP/1.0 200"), "\(path): \(head)")
+            #expect(Self.header("Content-Type", in: head)?.hasPrefix(type) == true, "\(path): \(head)")
+            let policy = try #require(Self.header("Content-Security-Policy", in: head), "\(path)")
+            #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe"))
+            #expect(Self.header("X-Content-Type-Options", in: head) == "nosniff")
+            // No outside URL: the device has no internet.
+            #expect(!body.contains("http://") && !body.contains("https://") && !body.contains("//cdn"), "\(path)")
+            if path == "/" {
+                #expect(body.contains(#"id="room" data-state="vacant""#))
+                #expect(body.contains(#"<script src="/setup.js""#) && !body.contains("<script>"), "no inline script: the policy forbids it")
+            }
+        }
+    }
+
+    @Test func theStreamSendsTicksAtFiveHertzAndTheSocketsEvents() throws {
+        // The walk-through at 10x: someone comes in at 10 s of sample time, about a second after the start.
+        let daemon = try DaemonTests.RunningDaemon()
+        let socket = try daemon.connect()
+        _ = socket.readLine()  // hello
+        let live = try HTTPStream(port: daemon.metricsPort, path: "/live")
+        let head = try live.readHead()
+        #expect(Self.header("Content-Type", in: head)?.hasPrefix("text/event-stream") == true, "\(head)")
+        var ticks: [[String: Any]] = [], events: [(String, [String: Any])] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !events.contains(where: { $0.0 == "occupancy" && $0.1["occupied"] as? Bool == true }) {
+            guard let e = live.nextEvent() else { break }
+            let json = DaemonTests.json(e.data)
+            if let name = e.name { events.append((name, json)) } else { ticks.append(json) }
+        }
+        let occupied = try #require(events.first { $0.0 == "occupancy" }, "no occupancy event in \(ticks.count) ticks")
+        // As the socket says it: type, seq, t, occupied, confidence, sources.
+        #expect(occupied.1["type"] as? String == "occupancy" && occupied.1["seq"] is Int && occupied.1["sources"] is [String: Any])
+        let first = try #require(ticks.first)
+        for key in ["t", "p", "occupied", "sources", "sensors", "camera", "audio", "radar"] {
+            #expect(first[key] != nil, "tick without \(key): \(first)")
+        }
+        #expect((first["sensors"] as? [String: String])?["radar"] == "ok")
+        #expect((first["audio"] as? [String: Any])?["sound"] is [String: Any])
+        // At most 5 Hz of sample time (the replay runs at 10x: 50 a second of wall time).
+        let times = ticks.compactMap { $0["t"] as? Int64 ?? ($0["t"] as? Int).map(Int64.init) }
+        #expect(times.count == ticks.count && ticks.count > 5)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 >= 200_000_000 || $1 < $0 }, "\(times.prefix(20))")
+        let metrics = try DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics")
+        #expect(metrics.contains("presence_live_clients 1"), "\(metrics.split(separator: "\n").filter { $0.contains("live") })")
+    }
+
+    @Test func aBrowserThatStopsReadingIsDroppedAndThePipelineGoesOn() throws {
+        let daemon = try DaemonTests.RunningDaemon()
+        _ = try daemon.connect()
+        let stalled = try HTTPStream(port: daemon.metricsPort, path: "/live", receiveBuffer: 2048)
+        _ = try stalled.readHead()
+        func metric(_ name: String) -> Double? {
+            guard let text = try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics") else { return nil }
+            return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        let ticksBefore = metric("presence_tick_duration_seconds_count") ?? 0
+        #expect(TestSupport.eventually(timeout: 60) { (metric("presence_live_clients_dropped_total") ?? 0) >= 1 },
+                "a browser that reads nothing was not dropped")
+        #expect((metric("presence_live_clients") ?? -1) == 0)
+        #expect((metric("presence_tick_duration_seconds_count") ?? 0) > ticksBefore + 50, "the pipeline stopped")
+    }
+
+    /// Without a browser the tick's JSON is never made; with one, at most every 200 ms of sample time.
+    @Test func nothingIsBuiltWithoutABrowser() throws {
+        let feed = LiveFeed()
+        var built = 0
+        for k in 0..<50 { feed.offerTick(t: Int64(k) * 100_000_000) { built += 1; return "{}" } }
+        #expect(built == 0 && !feed.isWatched)
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        feed.add(channel)
+        #expect(feed.isWatched)
+        for k in 0..<50 { feed.offerTick(t: Int64(k) * 100_000_000) { built += 1; return "{}" } }
+        #expect(built == 25)
+        _ = try channel.close().wait()
+        channel.embeddedEventLoop.run()
+        #expect(!feed.isWatched)
+    }
+
+    @Test func aFrameIsOneEventWithItsName() {
+        #expect(LiveFeed.frame(event: nil, data: "{\"p\":1}") == "data: {\"p\":1}\n\n")
+        #expect(LiveFeed.frame(event: "sensor", data: "{}") == "event: sensor\ndata: {}\n\n")
+    }
+}
