@@ -3,7 +3,8 @@
 # that are missing. Uses sudo when not root. Safe to run repeatedly.
 #   scripts/deps.sh          build + run dependencies
 #   scripts/deps.sh test     also the tools the test suite drives (prometheus, promtool, socat,
-#                            systemd-socket-activate, mosquitto and its clients; systemd is
+#                            systemd-socket-activate, mosquitto and its clients, chromium for the
+#                            live page's browser test; systemd is
 #                            installed, never booted; the tests start their own brokers on free ports)
 #   scripts/deps.sh package  what `make deb` uses (dpkg-shlibdeps)
 #   scripts/deps.sh systemd  the container of `make test-systemd` (debootstrap, systemd-nspawn)
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 build_pkgs=(pkg-config libv4l-dev libasound2-dev libsystemd-dev libfftw3-dev libzstd-dev liblz4-dev zlib1g-dev)
-test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd mosquitto mosquitto-clients)
+test_pkgs=(prometheus socat protobuf-compiler libprotobuf-dev systemd mosquitto mosquitto-clients chromium)
 bench_pkgs=(wrk)
 package_pkgs=(dpkg-dev binutils)
 systemd_pkgs=(debootstrap systemd-container)

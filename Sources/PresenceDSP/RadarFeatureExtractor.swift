@@ -67,6 +67,50 @@ public final class RadarFeatureExtractor {
     private var ghosts: [RadarGhost]
     private var rangeFilter = Biquad(.lowpass, frequency: 1, rate: tickRate)
     private var lastRange: Float?
+    /// The last report, for `view` (the live page): an LD2410 engineering report's gates or an LD2450's targets.
+    private var lastGates: (moving: GateEnergies, still: GateEnergies)?
+    private var lastTargets: LD2450Targets?
+
+    /// What the live page draws of the radar, made on demand (only while a browser watches).
+    public struct View: Sendable, Equatable {
+        /// The last engineering report's energy per gate (0-8), moving and still; empty without one.
+        public var moving: [Float] = [], still: [Float] = []
+        /// The room's baseline per gate (calibrated or adapted), and where energy starts to stand over it.
+        public var baselineMoving: [Float] = [], baselineStill: [Float] = []
+        public var overMoving: [Float] = [], overStill: [Float] = []
+        /// The module's own gate thresholds (the calibration's or the factory's), where its OUT pin goes high.
+        public var gateMoving: [Float] = [], gateStill: [Float] = []
+        /// An LD2450's targets: metres across (x) and out (y), speed in m/s, and whether the calibration
+        /// calls the place a ghost (not counted). `tracksTargets`: the radar is one that reports them.
+        public var targets: [Target] = []
+        public var tracksTargets = false
+
+        public struct Target: Sendable, Equatable {
+            public var x: Float, y: Float, speed: Float, ghost: Bool
+        }
+    }
+
+    public var view: View {
+        var v = View()
+        if let g = lastGates {
+            let gates = GateBaseline.gates
+            v.moving = (0..<gates).map { $0 < g.moving.count ? Float(g.moving[$0]) : 0 }
+            v.still = (0..<gates).map { $0 < g.still.count ? Float(g.still[$0]) : 0 }
+            v.baselineMoving = (0..<gates).map { baseline.level[$0] }
+            v.baselineStill = (0..<gates).map { baseline.level[gates + $0] }
+            v.overMoving = (0..<gates).map { baseline.threshold($0) }
+            v.overStill = (0..<gates).map { baseline.threshold(gates + $0) }
+            v.gateMoving = thresholds.moving.map(Float.init)
+            v.gateStill = thresholds.still.map(Float.init)
+        }
+        if let targets = lastTargets {
+            v.tracksTargets = true
+            v.targets = targets.filter(\.isPresent).map {
+                View.Target(x: Float($0.xMm) / 1000, y: Float($0.yMm) / 1000, speed: Float($0.speedCmS) / 100, ghost: isGhost($0))
+            }
+        }
+        return v
+    }
 
     /// `calibration`: the empty room learned by `presenced calibrate`, the baseline from the first report; nil: the
     /// room's first 20 s set it. Either way it then adapts to the room (`GateBaseline`).
@@ -92,6 +136,7 @@ public final class RadarFeatureExtractor {
             summary.moving = max(summary.moving, moving)
             summary.still = max(summary.still, still)
             if r.isEngineering {
+                lastGates = (r.movingGateEnergies, r.stillGateEnergies)
                 let e = baseline.excess(moving: r.movingGateEnergies, still: r.stillGateEnergies)
                 summary.movingExcess = max(summary.movingExcess, e.moving)
                 summary.stillExcess = max(summary.stillExcess, e.still)
@@ -108,6 +153,7 @@ public final class RadarFeatureExtractor {
             summary.targets = max(summary.targets, r.targetState == 0 ? 0 : 1)
             if !r.isEngineering { tickStill = max(tickStill, still) }
         case .ld2450(let targets):
+            lastTargets = targets
             var count: Float = 0, fastest: Float = 0, nearest: Float = .infinity
             for t in targets where t.isPresent && !isGhost(t) {
                 count += 1

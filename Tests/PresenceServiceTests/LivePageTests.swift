@@ -157,6 +157,26 @@ import Testing
         #expect((metric("presence_tick_duration_seconds_count") ?? 0) > ticksBefore + 50, "the pipeline stopped")
     }
 
+    /// Headless Chromium (Debian's package; `scripts/deps.sh test` installs it) on the page while the daemon
+    /// replays a walk-through at twice real time: the room's element goes from vacant to occupied, the gate
+    /// bars, the mask and the timeline are drawn and move, no error and no policy violation in the browser.
+    /// The screenshots stay in .build/live-page/ for a person to look at (scripts/browser/live_page_check.py).
+    @Test func aRealBrowserSeesTheRoomChange() throws {
+        let dir = try TestSupport.temporaryDirectory("browser")
+        let recording = dir.appendingPathComponent("walk.mcap").path
+        let sim = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "30s", "--seed", "3", "--out", recording)
+        try #require(sim.status == 0, "\(sim.stderr)")
+        let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(recording)\"\nloop = true\nspeed = 2\n")
+        _ = try daemon.connect()
+        let shots = TestSupport.repoRoot.appendingPathComponent(".build/live-page").path
+        let check = try TestSupport.run("/usr/bin/python3", [
+            TestSupport.repoRoot.appendingPathComponent("scripts/browser/live_page_check.py").path,
+            "http://127.0.0.1:\(daemon.metricsPort)/", shots, "--timeout", "60",
+        ])
+        #expect(check.status == 0, "\(check.stdoutText)\n\(check.stderr)")
+        #expect(FileManager.default.fileExists(atPath: shots + "/live-page-occupied.png"))
+    }
+
     /// Without a browser the tick's JSON is never made; with one, at most every 200 ms of sample time.
     @Test func nothingIsBuiltWithoutABrowser() throws {
         let feed = LiveFeed()

@@ -116,6 +116,8 @@ public final class Pipeline {
 
     /// Radar frames that failed their checks so far (LD2410 and LD2450 together).
     public var radarBadFrames: Int { ld2410.badFrames + ld2450.badFrames }
+    /// The radar as the live page draws it (made on demand).
+    public var radarView: RadarFeatureExtractor.View { radar.view }
 
     /// Processes one sample; appends the events of every tick that closed before it.
     public func ingest(_ sample: Sample, events: inout [PresenceEvent]) {

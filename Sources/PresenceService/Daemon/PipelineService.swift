@@ -84,9 +84,18 @@ public final class PipelineService: Service, Sendable {
         hub.publish([], state: pipeline.state)
         var ticks = 0
         let live = self.live
+        var mask: MaskThumbnail?
+        if let live {
+            // Made only while a browser watches: the newest foreground mask, small.
+            pipeline.maskSink = { frame, pixels in
+                if live.isWatched { mask = MaskThumbnail(mask: pixels, frameWidth: frame.width, frameHeight: frame.height) }
+            }
+        }
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
-            live?.offerTick(t: tick.features.t) { LiveTick.json(tick, state: pipeline.state) }
+            live?.offerTick(t: tick.features.t) {
+                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask)
+            }
         }
         var events: [PresenceEvent] = []
         var drops = DropCounter(metrics: metrics)

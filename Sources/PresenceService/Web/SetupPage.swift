@@ -12,6 +12,7 @@ enum SetupPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>presenced</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/setup.css">
         <script src="/setup.js" defer></script>
         </head>
@@ -34,11 +35,18 @@ enum SetupPage {
           <section id="radar-view" hidden>
             <h2>Radar</h2>
             <div id="radar-bars"></div>
+            <canvas id="gates" width="450" height="170" hidden></canvas>
+            <p class="note" id="gates-note" hidden>Per gate (0.75 m each): moving (blue) and still (orange) energy; the
+            grey line is the room's baseline, the black one where energy starts to count as someone, the red dash the
+            module's own threshold.</p>
+            <canvas id="floor" width="300" height="300" hidden></canvas>
             <p class="note" id="radar-note"></p>
           </section>
           <section id="camera-view" hidden>
             <h2>Camera</h2>
             <div id="camera-bars"></div>
+            <canvas id="mask" width="160" height="120" hidden></canvas>
+            <p class="note">The foreground mask (what the camera takes for something that moved in), not the picture.</p>
           </section>
           <section id="audio-view" hidden>
             <h2>Microphone</h2>
@@ -70,7 +78,9 @@ enum SetupPage {
         main { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1em; padding: 1em 1.2em; }
         section { background: #fff; border: 1px solid #ddd; border-radius: .4em; padding: .8em 1em; }
         #timeline-view { grid-column: 1 / -1; }
-        canvas { width: 100%; height: 140px; }
+        #timeline { width: 100%; height: 140px; }
+        #gates, #floor { width: 100%; max-width: 450px; background: #fafafa; }
+        #mask { width: 160px; height: 120px; background: #111; image-rendering: pixelated; }
         .row { display: flex; align-items: center; gap: .5em; margin: .2em 0; }
         .name { width: 9em; }
         .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
@@ -92,12 +102,14 @@ enum SetupPage {
         // data-state current; the timeline keeps the last ten minutes of p and the room's state.
         const $ = (id) => document.getElementById(id);
         const history = [];          // {t (s), p, occupied}
+        const trails = [];           // LD2450 positions of the last 10 s: {t (s), x, y, ghost}
         const WINDOW = 600;          // s
         const reasons = {};          // sensor -> reason of its last status event
 
         function fmt(x, d = 2) { return x === null || x === undefined ? "–" : Number(x).toFixed(d); }
+        let now = null;              // the newest tick's sample time (ns): the daemon's clock, not the browser's
         function ago(ns) {
-          const s = Math.max(0, Date.now() / 1000 - ns / 1e9);
+          const s = Math.max(0, (now - ns) / 1e9);
           return s < 90 ? Math.round(s) + " s" : s < 5400 ? Math.round(s / 60) + " min" : (s / 3600).toFixed(1) + " h";
         }
         function bars(container, rows) {
@@ -125,10 +137,11 @@ enum SetupPage {
           const room = $("room");
           room.dataset.state = occupied ? "occupied" : "vacant";
           $("room-word").textContent = occupied ? "occupied" : "vacant";
-          $("room-since").textContent = since ? "for " + ago(since) : "";
+          $("room-since").textContent = since && now ? "for " + ago(since) : "";
         }
 
         function showTick(d) {
+          now = d.t;
           showRoom(d.occupied, d.since);
           $("p").textContent = fmt(d.p);
           $("p-bar").style.width = (100 * d.p) + "%";
@@ -151,6 +164,10 @@ enum SetupPage {
               ["breathing", r.breathing, fmt(r.breathing), null],
             ]);
             $("radar-note").textContent = r.targets > 0 ? r.targets + " target(s), nearest " + fmt(r.distance_m, 1) + " m" : "no target";
+            $("gates").hidden = $("gates-note").hidden = !r.gates;
+            if (r.gates) drawGates(r.gates);
+            $("floor").hidden = !r.positions;
+            if (r.positions) drawFloor(d.t / 1e9, r.positions);
           }
           $("camera-view").hidden = !d.camera;
           if (d.camera) {
@@ -159,6 +176,8 @@ enum SetupPage {
               ["motion", d.camera.motion, fmt(d.camera.motion), null],
               ["largest blob", d.camera.blob_area * 5, fmt(100 * d.camera.blob_area, 1) + " %", null],
             ]);
+            $("mask").hidden = !d.camera.mask;
+            if (d.camera.mask) drawMask(d.camera.mask);
           }
           $("audio-view").hidden = !d.audio;
           if (d.audio) {
@@ -189,6 +208,54 @@ enum SetupPage {
           g.strokeStyle = "#1565c0"; g.beginPath();
           history.forEach((s, k) => { const y = h - s.p * (h - 4) - 2; k ? g.lineTo(x(s.t), y) : g.moveTo(x(s.t), y); });
           g.stroke();
+        }
+
+        function drawGates(g) {
+          const c = $("gates"), k = c.getContext("2d"), w = c.width, h = c.height - 14, n = g.moving.length;
+          const slot = w / n, y = (v) => h - Math.max(0, Math.min(100, v)) / 100 * h;
+          k.clearRect(0, 0, c.width, c.height);
+          k.font = "10px sans-serif"; k.fillStyle = "#555";
+          for (let i = 0; i < n; i++) {
+            const x0 = i * slot + 4, bw = slot / 2 - 5;
+            [["moving", "#1565c0", 0], ["still", "#ef6c00", 1]].forEach(([kind, colour, j]) => {
+              const x = x0 + j * (bw + 2), v = g[kind][i];
+              k.fillStyle = colour; k.fillRect(x, y(v), bw, h - y(v));
+              k.fillStyle = "#9e9e9e"; k.fillRect(x, y(g["baseline_" + kind][i]) - 1, bw, 2);
+              k.fillStyle = "#000"; k.fillRect(x, y(g["over_" + kind][i]) - 1, bw, 1);
+              k.fillStyle = "#c62828"; for (let dx = 0; dx < bw; dx += 4) k.fillRect(x + dx, y(g["threshold_" + kind][i]) - 1, 2, 2);
+            });
+            k.fillStyle = "#555"; k.fillText(String(i), x0 + slot / 2 - 8, c.height - 2);
+          }
+        }
+
+        // The LD2450's view from above: the module at the bottom centre, 6 m out and 4 m to each side.
+        function drawFloor(now, positions) {
+          for (const p of positions) trails.push({ t: now, x: p.x, y: p.y, ghost: p.ghost });
+          while (trails.length && trails[0].t < now - 10) trails.shift();
+          const c = $("floor"), k = c.getContext("2d"), w = c.width, h = c.height;
+          const px = (x) => w / 2 + x / 4 * (w / 2), py = (y) => h - y / 6 * h;
+          k.clearRect(0, 0, w, h);
+          k.strokeStyle = "#ccc"; k.beginPath(); k.moveTo(w / 2, h); k.lineTo(0, h - w / 2 * Math.tan(Math.PI / 6)); k.moveTo(w / 2, h);
+          k.lineTo(w, h - w / 2 * Math.tan(Math.PI / 6)); k.stroke();
+          for (const s of trails) {
+            k.fillStyle = s.ghost ? "rgba(120,120,120,0.3)" : "rgba(21,101,192," + (0.15 + 0.85 * (1 - (now - s.t) / 10)) + ")";
+            k.fillRect(px(s.x) - 2, py(s.y) - 2, 4, 4);
+          }
+          for (const p of positions) {
+            k.fillStyle = p.ghost ? "#9e9e9e" : "#1565c0";
+            k.beginPath(); k.arc(px(p.x), py(p.y), 7, 0, 2 * Math.PI); k.fill();
+          }
+        }
+
+        function drawMask(m) {
+          const c = $("mask"), k = c.getContext("2d");
+          if (c.width !== m.w || c.height !== m.h) { c.width = m.w; c.height = m.h; }
+          const bits = atob(m.bits), img = k.createImageData(m.w, m.h);
+          for (let i = 0; i < m.w * m.h; i++) {
+            const on = (bits.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1;
+            img.data.set(on ? [255, 255, 255, 255] : [17, 17, 17, 255], 4 * i);
+          }
+          k.putImageData(img, 0, 0);
         }
 
         function logEvent(text) {
