@@ -26,6 +26,11 @@ import Testing
         ("[mqtt]\npassword = \"x\"\n", "mqtt.password"),
         ("[mqtt]\nkeepalive = \"100ms\"\n", "mqtt.keepalive"),
         ("[mqtt]\nqos = 2\n", "mqtt.qos"),
+        ("[metrics]\nlisten = \"0.0.0.0:9468\"\n", "web.token"),
+        ("[metrics]\nlisten = \"192.168.1.5:9468\"\n[web]\ntoken = \"\"\n", "web.token"),
+        ("[web]\ntoken = \"two words\"\n", "web.token"),
+        ("[web]\ncamera_preview = \"yes\"\n", "web.camera_preview"),
+        ("[web]\nport = 80\n", "web.port"),
         ("[cameras]\n", "cameras"),
         ("camera = 1\n", "camera"),
     ]

@@ -36,6 +36,25 @@ import Testing
         #expect(r.finish() == nil)
     }
 
+    /// A label from the live page opens a clip as a change does (named after it), or goes into the open one.
+    @Test func aLabelOpensAClipOrJoinsTheOpenOne() {
+        let r = FlightRecorder(history: 2 * Self.s, after: 3 * Self.s)
+        var clips: [FlightRecorder.Clip] = []
+        for k in 1...300 {
+            let t = Int64(k) * Self.s / 10
+            if let c = r.add(Self.audio(t)) { clips.append(c) }
+            if k == 50 { r.add(label: false, at: t) }
+            if k == 150 { r.add(events: [Self.change(t, true)], lines: ["e150"]) }
+            if k == 160 { r.add(label: true, at: t) }
+        }
+        #expect(clips.count == 2)
+        guard clips.count == 2 else { return }
+        #expect(clips[0].trigger.t == 5 * Self.s && clips[0].trigger.what == "labelled-empty")
+        #expect(clips[0].labels.map(\.occupied) == [false] && clips[0].start == 3 * Self.s && clips[0].end == 8 * Self.s)
+        #expect(clips[1].trigger.what == "occupied" && clips[1].labels.map(\.t) == [16 * Self.s])
+        #expect(clips[1].end == 19 * Self.s, "the label extended the change's clip")
+    }
+
     @Test func theOpenClipIsHandedOverOnShutdown() {
         let r = FlightRecorder(history: 2 * Self.s, after: 10 * Self.s)
         for k in 1...50 { _ = r.add(Self.audio(Int64(k) * Self.s / 10)) }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOEmbedded
 import PresenceCore
+import PresenceRecording
 import PresenceTestSupport
 import Testing
 @testable import PresenceService
@@ -157,16 +158,94 @@ import Testing
         #expect((metric("presence_tick_duration_seconds_count") ?? 0) > ticksBefore + 50, "the pipeline stopped")
     }
 
+    /// A raw HTTP/1.0 request with the given headers and body; the status line and the body of the answer.
+    static func request(port: Int, _ method: String, _ path: String, headers: [String] = [], body: String = "") throws -> (status: Int, head: String, body: String) {
+        guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to \(port) failed") }
+        defer { close(fd) }
+        let text = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n" + headers.map { $0 + "\r\n" }.joined()
+            + (body.isEmpty ? "" : "Content-Length: \(body.utf8.count)\r\n") + "\r\n" + body
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            response += chunk[0..<n]
+        }
+        let all = String(decoding: response, as: UTF8.self)
+        guard let split = all.range(of: "\r\n\r\n") else { throw TestFailure("no HTTP answer: \(all)") }
+        let status = Int(all.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return (status, String(all[..<split.lowerBound]), String(all[split.upperBound...]))
+    }
+
+    /// With `[web] token`, every request carries it: a header, the cookie, or the page's `?token=` once
+    /// (which sets the cookie). Without it: 401, for the page, its stream and the metrics alike.
+    @Test func aTokenIsAskedOfEveryRequest() throws {
+        let daemon = try DaemonTests.RunningDaemon(extra: "[web]\ntoken = \"s3cret-token\"\n")
+        _ = try daemon.connect()
+        let port = daemon.metricsPort
+        for path in ["/", "/live", "/metrics", "/setup.js", "/healthz"] {
+            #expect(try Self.request(port: port, "GET", path).status == 401, "\(path)")
+            #expect(try Self.request(port: port, "GET", path, headers: ["Authorization: Bearer wrong"]).status == 401, "\(path)")
+            #expect(try Self.request(port: port, "GET", path, headers: ["Cookie: presenced_token=s3cret-toke"]).status == 401)
+        }
+        let metrics = try Self.request(port: port, "GET", "/metrics", headers: ["Authorization: Bearer s3cret-token"])
+        #expect(metrics.status == 200 && metrics.body.contains("presence_occupied"))
+        let page = try Self.request(port: port, "GET", "/?token=s3cret-token")
+        #expect(page.status == 200)
+        #expect(Self.header("Set-Cookie", in: page.head)?.hasPrefix("presenced_token=s3cret-token; Path=/; HttpOnly; SameSite=Strict") == true,
+                "\(page.head)")
+        #expect(try Self.request(port: port, "GET", "/setup.js", headers: ["Cookie: a=b; presenced_token=s3cret-token"]).status == 200)
+        // A listener others can reach needs a token; with one, the configuration is good.
+        let dir = try TestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("open.toml").path
+        try "[metrics]\nlisten = \"0.0.0.0:9468\"\n[web]\ntoken = \"abc\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try TestSupport.presenced("check-config", file).status == 0)
+    }
+
+    /// `POST /label` from the page: refused from another origin (403), without the flight recorder (409), and
+    /// otherwise a label in the clip it opens, ready for `presenced train`.
+    @Test func aLabelFromThePageGoesIntoAClip() throws {
+        let origin = { (port: Int) in "Origin: http://127.0.0.1:\(port)" }
+        let off = try DaemonTests.RunningDaemon()
+        _ = try off.connect()
+        let json = "{\"occupied\": false}"
+        #expect(try Self.request(port: off.metricsPort, "POST", "/label", headers: [origin(off.metricsPort)], body: json).status == 409)
+        let daemon = try DaemonTests.RunningDaemon(extra: "[recording]\ndir = \"clips\"\nflight_recorder = \"3s\"\nclip_after = \"2s\"\n")
+        _ = try daemon.connect()
+        let port = daemon.metricsPort
+        #expect(try Self.request(port: port, "POST", "/label", body: json).status == 403, "no Origin")
+        #expect(try Self.request(port: port, "POST", "/label", headers: ["Origin: http://evil.example"], body: json).status == 403)
+        #expect(try Self.request(port: port, "GET", "/label").status == 405)
+        #expect(try Self.request(port: port, "POST", "/label", headers: [origin(port)], body: "{\"occupied\":1}").status == 400)
+        let answer = try Self.request(port: port, "POST", "/label", headers: [origin(port)], body: json)
+        #expect(answer.status == 202, "\(answer)")
+        let clips = daemon.dir.appendingPathComponent("clips").path
+        var labelled: [String] = []
+        #expect(TestSupport.eventually(timeout: 30) {
+            labelled = ((try? FileManager.default.contentsOfDirectory(atPath: clips)) ?? []).filter { $0.hasSuffix("-labelled-empty.mcap") }
+            return !labelled.isEmpty
+        }, "no labelled clip in \(clips): \(daemon.log)")
+        guard let name = labelled.first else { return }
+        let reader = try RecordingReader(path: clips + "/" + name)
+        var labels: [OccupancyLabel] = []
+        while let m = try reader.next() { if case .label(let l) = m.content { labels.append(l) } }
+        #expect(labels.count == 1 && labels.first?.occupied == false && labels.first?.condition == "live-page", "\(labels)")
+    }
+
     /// Headless Chromium (Debian's package; `scripts/deps.sh test` installs it) on the page while the daemon
     /// replays a walk-through at twice real time: the room's element goes from vacant to occupied, the gate
-    /// bars, the mask and the timeline are drawn and move, no error and no policy violation in the browser.
+    /// bars, the mask and the timeline are drawn and move, a click labels the moment, no error and no policy
+    /// violation in the browser.
     /// The screenshots stay in .build/live-page/ for a person to look at (scripts/browser/live_page_check.py).
     @Test func aRealBrowserSeesTheRoomChange() throws {
         let dir = try TestSupport.temporaryDirectory("browser")
         let recording = dir.appendingPathComponent("walk.mcap").path
         let sim = try TestSupport.presenced("simulate", "--scene", "walk-through", "--duration", "30s", "--seed", "3", "--out", recording)
         try #require(sim.status == 0, "\(sim.stderr)")
-        let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(recording)\"\nloop = true\nspeed = 2\n")
+        let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(recording)\"\nloop = true\nspeed = 2\n",
+                                                   extra: "[recording]\ndir = \"clips\"\nflight_recorder = \"3s\"\n")
         _ = try daemon.connect()
         let shots = TestSupport.repoRoot.appendingPathComponent(".build/live-page").path
         let check = try TestSupport.run("/usr/bin/python3", [

@@ -8,6 +8,7 @@ while the daemon replays a recording in which someone comes in:
 - the room's element (id="room") says vacant, then occupied when the person enters (data-state and text);
 - p(occupied) and the sensors' list are filled in; the radar's gate bars and the camera's mask are drawn
   and change from one moment to the next (the canvases' pixels are compared);
+- "Someone is here" (a click) is answered "labelled …" (the daemon needs its flight recorder on);
 - the page broke no rule of its Content-Security-Policy and threw no error (console and exceptions);
 
 and saves screenshots (vacant, occupied) into OUT for a person to look at. Prints a JSON summary; exits 1
@@ -169,7 +170,17 @@ def main():
                 shots[state["state"]] = path
             if len(shots) == 2:
                 break
+        # Label the moment as a user would: a click on the button, then the answer on the page.
+        tools.evaluate('document.getElementById("label-occupied").click()')
+        answer = ""
+        for _ in range(40):
+            time.sleep(0.25)
+            answer = tools.evaluate('document.getElementById("action-result").textContent')
+            if answer:
+                break
         problems = []
+        if not answer.startswith("labelled someone is here"):
+            problems.append(f"the label was not taken: {answer!r}")
         states = [s["state"] for s in seen if s["link"] == "live"]
         first_vacant = states.index("vacant") if "vacant" in states else None
         if first_vacant is None or "occupied" not in states[first_vacant:]:
@@ -186,7 +197,7 @@ def main():
                   and (e["method"] == "Runtime.exceptionThrown" or e["params"]["entry"].get("level") == "error")]
         for e in errors:
             problems.append(f"browser error: {json.dumps(e['params'])[:300]}")
-        summary = {"samples": len(seen), "states": sorted(set(states)), "screenshots": shots, "problems": problems,
+        summary = {"samples": len(seen), "states": sorted(set(states)), "label": answer, "screenshots": shots, "problems": problems,
                    "last": {k: v for k, v in seen[-1].items() if k not in ("gates", "mask", "timeline")} if seen else None}
         print(json.dumps(summary, indent=1))
         sys.exit(1 if problems else 0)

@@ -39,7 +39,8 @@ public final class Pipeline {
     private var nextTick: Int64?
     /// Time of the first sample: a sensor never heard from is lost `lostAfter` after it.
     private var startTime: Int64 = 0
-    private var lastSampleTime: Int64 = .min
+    /// The newest sample's time (.min before the first).
+    public private(set) var lastSampleTime: Int64 = .min
 
     private let video = VideoFeatureExtractor()
     private let audio = AudioFeatureExtractor()

@@ -49,6 +49,7 @@ public enum ConfigLoader {
             case .fusion: config.fusion = try readFusion(r)
             case .socket: config.socket = try readSocket(r)
             case .metrics: config.metrics = try readMetrics(r)
+            case .web: config.web = try readWeb(r)
             case .mqtt: config.mqtt = try readMQTT(r)
             case .recording: config.recording = try readRecording(r)
             case .log: config.log = try readLog(r)
@@ -60,11 +61,18 @@ public enum ConfigLoader {
             throw ConfigError(file: path, key: "fusion.off_threshold",
                               message: "expected a value not above fusion.on_threshold (\(config.fusion.onThreshold)), got \(config.fusion.offThreshold)")
         }
+        if let address = ListenAddress(config.metrics.listen), !address.isLoopback, config.web.token.isEmpty {
+            throw ConfigError(file: path, key: "web.token", message: """
+                required when [metrics] listen ("\(config.metrics.listen)") is not a loopback address: anyone who \
+                can reach it could watch the room and change its setup; set a long random token (e.g. \
+                `openssl rand -hex 16`)
+                """)
+        }
         return config
     }
 
     enum Section: String, CaseIterable {
-        case camera, audio, radar, replay, fusion, socket, metrics, mqtt, recording, log, state
+        case camera, audio, radar, replay, fusion, socket, metrics, web, mqtt, recording, log, state
         static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
@@ -163,6 +171,19 @@ public enum ConfigLoader {
             }
             c.listen = l
         }
+        return c
+    }
+
+    private static func readWeb(_ r: TableReader) throws(ConfigError) -> PresenceConfig.Web {
+        try r.allowOnly(["token", "camera_preview"])
+        var c = PresenceConfig.Web()
+        if let t = try r.string("token") {
+            guard t.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "," }) else {
+                throw r.error("token", "expected printable ASCII without spaces, commas or semicolons (it travels in a header and a cookie)")
+            }
+            c.token = t
+        }
+        if let p = try r.bool("camera_preview") { c.cameraPreview = p }
         return c
     }
 

@@ -18,4 +18,9 @@ public struct ListenAddress: Sendable, Equatable {
         host = String(hostPart)
         self.port = port
     }
+
+    /// Only this machine can reach it: 127.0.0.0/8, ::1 or localhost.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 }

@@ -73,6 +73,14 @@ public struct PresenceConfig: Sendable, Equatable {
         public var listen = "127.0.0.1:9468"
     }
 
+    /// The live page on the metrics listener (DESIGN.md §9).
+    public struct Web: Sendable, Equatable {
+        /// Asked of every request when non-empty; required when `[metrics] listen` is not a loopback address.
+        public var token = ""
+        /// true: the page may show the camera's picture (small, grey); default: only its foreground mask.
+        public var cameraPreview = false
+    }
+
     /// Home Assistant over MQTT 3.1.1 (plain TCP). Absent: no MQTT.
     public struct MQTT: Sendable, Equatable {
         public var broker = ListenAddress("127.0.0.1:1883")!
@@ -118,6 +126,7 @@ public struct PresenceConfig: Sendable, Equatable {
     public var fusion = Fusion()
     public var socket = Socket()
     public var metrics = Metrics()
+    public var web = Web()
     public var mqtt: MQTT?
     public var recording = Recording()
     public var log = Log()

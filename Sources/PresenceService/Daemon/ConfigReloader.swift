@@ -94,6 +94,6 @@ public final class ConfigReloader: Service, Sendable {
         .of("camera", \.camera), .of("audio", \.audio), radarDevice, .of("replay", \.replay),
         .of("socket", \.socket), .of("recording", \.recording), .of("state", \.state),
     ]
-    static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("mqtt", \.mqtt), .of("log", \.log),
+    static let appliedNow: [Section] = [.of("fusion", \.fusion), .of("metrics", \.metrics), .of("web", \.web), .of("mqtt", \.mqtt), .of("log", \.log),
                                         radarCalibration]
 }

@@ -32,6 +32,7 @@ public enum Daemon {
         let hub = EventHub(initial: initial, version: version, metrics: metrics)
         let health = DaemonHealth()
         let live = LiveFeed(metrics: metrics)
+        let actions = LiveActions()
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,
@@ -44,14 +45,14 @@ public enum Daemon {
             configFile: config.sourcePath ?? "configuration", metrics: metrics, logger: logger)) : nil
         let pipeline = PipelineService(
             running: running,
-            hub: hub, live: live, metrics: metrics, health: health, logger: logger, clips: clips,
+            hub: hub, live: live, actions: actions, metrics: metrics, health: health, logger: logger, clips: clips,
             roomFile: roomFile, restoring: restoring)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: socket, serviceName: "socket"),
             // A replay without loop ends; the daemon then ends too, cleanly.
             .init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "pipeline"),
             // Both always run: a reload may turn them on (or off).
-            .init(service: MetricsServer(running: running, metrics: metrics, health: health, live: live, eventLoops: eventLoops, logger: logger), serviceName: "metrics"),
+            .init(service: MetricsServer(running: running, metrics: metrics, health: health, live: live, actions: actions, eventLoops: eventLoops, logger: logger), serviceName: "metrics"),
             .init(service: MQTTService(running: running, version: version, hub: hub, eventLoops: eventLoops, metrics: metrics, logger: logger), serviceName: "mqtt"),
         ]
         services.append(.init(service: SystemdWatchdog(health: health, logger: logger), serviceName: "watchdog"))

@@ -15,6 +15,8 @@ public final class PipelineService: Service, Sendable {
     private let hub: EventHub
     /// The live page's browsers (`GET /live`): ticks and events go there only while one watches.
     private let live: LiveFeed?
+    /// What the live page asks of the pipeline: labels of the moment, for the flight recorder.
+    private let actions: LiveActions?
     private let metrics: PresenceMetrics
     private let health: DaemonHealth
     private let logger: Logger
@@ -28,12 +30,13 @@ public final class PipelineService: Service, Sendable {
     private let restoring: (room: RoomState, savedAt: Int64)?
 
     init(running: RunningConfig,
-         hub: EventHub, live: LiveFeed? = nil, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
+         hub: EventHub, live: LiveFeed? = nil, actions: LiveActions? = nil, metrics: PresenceMetrics, health: DaemonHealth, logger: Logger,
          clips: (history: Int64, after: Int64, writer: ClipWriter)? = nil,
          roomFile: RoomStateFile? = nil, restoring: (room: RoomState, savedAt: Int64)? = nil) {
         self.running = running
         self.hub = hub
         self.live = live
+        self.actions = actions
         self.metrics = metrics
         self.health = health
         self.logger = logger
@@ -84,17 +87,21 @@ public final class PipelineService: Service, Sendable {
         hub.publish([], state: pipeline.state)
         var ticks = 0
         let live = self.live
-        var mask: MaskThumbnail?
+        var mask: MaskThumbnail?, preview: PreviewThumbnail?
         if let live {
-            // Made only while a browser watches: the newest foreground mask, small.
+            // Made only while a browser watches: the newest foreground mask, small (and the picture, small and
+            // grey, only when [web] camera_preview allows it).
+            let running = self.running
             pipeline.maskSink = { frame, pixels in
-                if live.isWatched { mask = MaskThumbnail(mask: pixels, frameWidth: frame.width, frameHeight: frame.height) }
+                guard live.isWatched else { return }
+                mask = MaskThumbnail(mask: pixels, frameWidth: frame.width, frameHeight: frame.height)
+                preview = running.config.web.cameraPreview ? PreviewThumbnail(frame) : nil
             }
         }
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
             live?.offerTick(t: tick.features.t) {
-                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask)
+                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview)
             }
         }
         var events: [PresenceEvent] = []
@@ -129,6 +136,12 @@ public final class PipelineService: Service, Sendable {
                 break
             }
             pipeline.take(item, events: &events)
+            if let actions, let flightRecorder, pipeline.lastSampleTime != .min {
+                for occupied in actions.takeLabels() {
+                    flightRecorder.add(label: occupied, at: pipeline.lastSampleTime)
+                    logger.notice("labelled on the live page", metadata: ["occupied": "\(occupied)", "t": "\(Nanos.rfc3339(pipeline.lastSampleTime))"])
+                }
+            }
             drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped, pipeline: pipeline)
             guard ticks > ticksBefore || !events.isEmpty else { continue }
             if ticks > ticksBefore {

@@ -85,9 +85,9 @@ final class ClipWriter: @unchecked Sendable {
         }
     }
 
-    /// `clip-2026-11-23T06-00-10.400Z-occupied.mcap`: sorts by time, no colons.
+    /// `clip-2026-11-23T06-00-10.400Z-occupied.mcap` (or `-labelled-empty.mcap`): sorts by time, no colons.
     static func fileName(_ clip: FlightRecorder.Clip) -> String {
-        "clip-\(Nanos.rfc3339(clip.trigger.t).replacingOccurrences(of: ":", with: "-"))-\(clip.trigger.occupied ? "occupied" : "vacant").mcap"
+        "clip-\(Nanos.rfc3339(clip.trigger.t).replacingOccurrences(of: ":", with: "-"))-\(clip.trigger.what).mcap"
     }
 
     private func write(_ clip: FlightRecorder.Clip) {
@@ -96,17 +96,26 @@ final class ClipWriter: @unchecked Sendable {
         do {
             var facts = metadata
             facts["scene"] = "flight-recorder clip"
-            facts["trigger"] = "\(clip.trigger.occupied ? "occupied" : "vacant") at \(Nanos.rfc3339(clip.trigger.t)) (log_time \(clip.trigger.t))"
+            facts["trigger"] = "\(clip.trigger.what) at \(Nanos.rfc3339(clip.trigger.t)) (log_time \(clip.trigger.t))"
             let writer = try RecordingWriter(path: part, metadata: facts)
-            var e = 0
-            for sample in clip.samples {
-                while e < clip.events.count, clip.events[e].t <= sample.t {
+            var e = 0, l = 0
+            // Events and labels in time order among the samples (a label from the live page: ready for
+            // `presenced train`, which counts the ticks from the first label on).
+            func upTo(_ t: Int64) throws {
+                while e < clip.events.count, clip.events[e].t <= t {
                     try writer.writeEvent(t: clip.events[e].t, json: clip.events[e].json)
                     e += 1
                 }
+                while l < clip.labels.count, clip.labels[l].t <= t {
+                    try writer.writeLabel(t: clip.labels[l].t, occupied: clip.labels[l].occupied, count: nil, condition: "live-page")
+                    l += 1
+                }
+            }
+            for sample in clip.samples {
+                try upTo(sample.t)
                 try writer.write(sample)
             }
-            for event in clip.events[e...] { try writer.writeEvent(t: event.t, json: event.json) }
+            try upTo(.max)
             try writer.finish()
             guard rename(part, path) == 0 else { throw RecordingError.io("\(path): \(String(cString: strerror(errno)))") }
             metrics.clipsWritten.increment()

@@ -8,7 +8,7 @@ import PresencePipeline
 enum LiveTick {
     /// `radar`: the radar's per-gate view (`Pipeline.radarView`); `mask`: the newest foreground mask, small.
     static func json(_ tick: Pipeline.Tick, state: OccupancyState, radar view: RadarFeatureExtractor.View? = nil,
-                     mask: MaskThumbnail? = nil) -> String {
+                     mask: MaskThumbnail? = nil, preview: PreviewThumbnail? = nil) -> String {
         let f = tick.features
         var w = JSONObjectWriter()
         w.raw("t", String(f.t))
@@ -22,14 +22,14 @@ enum LiveTick {
         var sensors = JSONObjectWriter()
         for (sensor, status) in state.sensors.sorted(by: { $0.key < $1.key }) { sensors.string(sensor.rawValue, status.rawValue) }
         w.raw("sensors", sensors.finish())
-        if f.present.contains(.camera) { w.raw("camera", camera(f, mask: mask)) }
+        if f.present.contains(.camera) { w.raw("camera", camera(f, mask: mask, preview: preview)) }
         if f.present.contains(.audio) { w.raw("audio", audio(f)) }
         if f.present.contains(.radar) { w.raw("radar", radar(f, view: view)) }
         return w.finish()
     }
 
     /// The foreground mask's share of the picture and where its largest blob is.
-    private static func camera(_ f: FeatureVector, mask: MaskThumbnail?) -> String {
+    private static func camera(_ f: FeatureVector, mask: MaskThumbnail?, preview: PreviewThumbnail?) -> String {
         var w = JSONObjectWriter()
         w.number("foreground", Double(f[.cameraForeground]))
         w.number("motion", Double(f[.cameraMotion]))
@@ -38,6 +38,7 @@ enum LiveTick {
         w.number("blob_y", Double(f[.cameraBlobY]))
         w.raw("scene_changed", f[.cameraSceneChanged] > 0 ? "true" : "false")
         if let mask { w.raw("mask", mask.json) }
+        if let preview { w.raw("preview", preview.json) }
         return w.finish()
     }
 

@@ -28,6 +28,13 @@ enum SetupPage {
             <div class="row"><span class="name">p(occupied)</span><span class="bar"><i id="p-bar"></i></span><span id="p" class="value">–</span></div>
             <div id="scores"></div>
           </section>
+          <section id="actions">
+            <h2>Label this moment</h2>
+            <p class="note">Goes into the flight recorder's clip as a label, ready for <code>presenced train</code>.</p>
+            <button id="label-occupied" type="button">Someone is here</button>
+            <button id="label-empty" type="button">Nobody is here</button>
+            <p id="action-result" class="note" role="status"></p>
+          </section>
           <section id="sensors">
             <h2>Sensors</h2>
             <ul id="sensor-list"></ul>
@@ -46,6 +53,7 @@ enum SetupPage {
             <h2>Camera</h2>
             <div id="camera-bars"></div>
             <canvas id="mask" width="160" height="120" hidden></canvas>
+            <canvas id="preview" width="160" height="120" hidden></canvas>
             <p class="note">The foreground mask (what the camera takes for something that moved in), not the picture.</p>
           </section>
           <section id="audio-view" hidden>
@@ -80,7 +88,8 @@ enum SetupPage {
         #timeline-view { grid-column: 1 / -1; }
         #timeline { width: 100%; height: 140px; }
         #gates, #floor { width: 100%; max-width: 450px; background: #fafafa; }
-        #mask { width: 160px; height: 120px; background: #111; image-rendering: pixelated; }
+        #mask, #preview { width: 160px; height: 120px; background: #111; image-rendering: pixelated; }
+        button { font: inherit; padding: .3em .8em; margin: .2em .4em .2em 0; }
         .row { display: flex; align-items: center; gap: .5em; margin: .2em 0; }
         .name { width: 9em; }
         .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
@@ -178,6 +187,8 @@ enum SetupPage {
             ]);
             $("mask").hidden = !d.camera.mask;
             if (d.camera.mask) drawMask(d.camera.mask);
+            $("preview").hidden = !d.camera.preview;
+            if (d.camera.preview) drawPreview(d.camera.preview);
           }
           $("audio-view").hidden = !d.audio;
           if (d.audio) {
@@ -257,6 +268,29 @@ enum SetupPage {
           }
           k.putImageData(img, 0, 0);
         }
+
+        function drawPreview(m) {
+          const c = $("preview"), k = c.getContext("2d");
+          if (c.width !== m.w || c.height !== m.h) { c.width = m.w; c.height = m.h; }
+          const px = atob(m.pixels), img = k.createImageData(m.w, m.h);
+          for (let i = 0; i < m.w * m.h; i++) { const v = px.charCodeAt(i); img.data.set([v, v, v, 255], 4 * i); }
+          k.putImageData(img, 0, 0);
+        }
+
+        async function label(occupied) {
+          const out = $("action-result");
+          try {
+            const r = await fetch("/label", { method: "POST", headers: { "Content-Type": "application/json" },
+                                              body: JSON.stringify({ occupied }) });
+            out.textContent = (await r.text()).trim();
+            out.dataset.ok = r.ok;
+          } catch (e) {
+            out.textContent = "the daemon did not answer: " + e;
+            out.dataset.ok = false;
+          }
+        }
+        $("label-occupied").addEventListener("click", () => label(true));
+        $("label-empty").addEventListener("click", () => label(false));
 
         function logEvent(text) {
           const li = document.createElement("li");

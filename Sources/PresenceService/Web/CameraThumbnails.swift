@@ -1,3 +1,5 @@
+import PresenceCore
+
 /// The camera's foreground mask, small, for the live page: each cell is set when any pixel of its block is
 /// foreground. Made only while a browser watches; never the picture itself (`[web] camera_preview` aside, no
 /// frame leaves the process).
@@ -26,6 +28,36 @@ struct MaskThumbnail: Sendable, Equatable {
 
     var json: String {
         "{\"w\":\(width),\"h\":\(height),\"bits\":\"\(Base64.encode(bits))\"}"
+    }
+}
+
+/// The camera's picture, small and grey, for the live page: only with `[web] camera_preview = true` (by
+/// default no frame leaves the process: the mask is all the page gets). Each cell is its block's mean.
+struct PreviewThumbnail: Sendable, Equatable {
+    let width: Int
+    let height: Int
+    let pixels: [UInt8]
+
+    init(_ frame: VideoFrame) {
+        let block = max(1, (frame.width + MaskThumbnail.maxWidth - 1) / MaskThumbnail.maxWidth)
+        width = frame.width / block
+        height = frame.height / block
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for cy in 0..<height {
+            for cx in 0..<width {
+                var sum = 0
+                for y in (cy * block)..<(cy * block + block) {
+                    let row = y * frame.width
+                    for x in (cx * block)..<(cx * block + block) { sum += Int(frame.luma[row + x]) }
+                }
+                pixels[cy * width + cx] = UInt8(sum / (block * block))
+            }
+        }
+        self.pixels = pixels
+    }
+
+    var json: String {
+        "{\"w\":\(width),\"h\":\(height),\"pixels\":\"\(Base64.encode(pixels))\"}"
     }
 }
 

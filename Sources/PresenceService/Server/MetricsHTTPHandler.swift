@@ -1,0 +1,151 @@
+import NIOCore
+import NIOHTTP1
+import PresenceCore
+import Prometheus
+
+/// One connection of the metrics listener: `/metrics`, `/healthz…`, and the live page (DESIGN.md §9): `/`,
+/// its script and style, `/live` (LiveFeed), `POST /label` (LiveActions). With `[web] token` every request
+/// must carry it; a POST must come from the page itself (WebAccess).
+final class MetricsHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// A request body beyond this is refused (the page sends a few bytes).
+    static let maxBody = 4096
+    static let liveSendBuffer: SocketOptionValue = 32 * 1024
+
+    let registry: PrometheusCollectorRegistry
+    let health: DaemonHealth
+    let live: LiveFeed
+    let actions: LiveActions
+    let running: RunningConfig
+    private var request: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    init(registry: PrometheusCollectorRegistry, health: DaemonHealth, live: LiveFeed, actions: LiveActions, running: RunningConfig) {
+        self.registry = registry
+        self.health = health
+        self.live = live
+        self.actions = actions
+        self.running = running
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            request = head
+            body.removeAll()
+        case .body(let buffer):
+            if body.count + buffer.readableBytes <= Self.maxBody { body += buffer.readableBytesView } else { body = [UInt8](repeating: 0, count: Self.maxBody + 1) }
+        case .end:
+            guard let request else { return }
+            self.request = nil
+            respond(context: context, request: request)
+        }
+    }
+
+    private typealias Answer = (status: HTTPResponseStatus, type: String, body: [UInt8])
+
+    private func respond(context: ChannelHandlerContext, request: HTTPRequestHead) {
+        let web = running.config.web
+        let verdict = WebAccess.check(request, token: web.token)
+        if case .refused(let why) = verdict {
+            return send(context, request, (.unauthorized, "text/plain; charset=utf-8", Array("\(why)\n".utf8)),
+                        extra: [("WWW-Authenticate", "Bearer")])
+        }
+        let extra = verdict == .allowedSetCookie ? [("Set-Cookie", WebAccess.setCookie(web.token))] : []
+        let path = WebAccess.path(request.uri)
+        if request.method == .GET, path == "/live" { return startLive(context: context, request: request, extra: extra) }
+        let text = "text/plain; charset=utf-8"
+        let answer: Answer = switch (request.method, path) {
+        case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
+        case (.GET, "/healthz"), (.GET, "/healthz/live"), (.GET, "/healthz/ready"): healthResponse(String(path))
+        case (.GET, "/"): (.ok, "text/html; charset=utf-8", Array(SetupPage.html.utf8))
+        case (.GET, "/setup.js"): (.ok, "text/javascript; charset=utf-8", Array(SetupPage.script.utf8))
+        case (.GET, "/setup.css"): (.ok, "text/css; charset=utf-8", Array(SetupPage.css.utf8))
+        case (.POST, "/label"): label(request)
+        case (_, "/label"): (.methodNotAllowed, text, Array("only POST\n".utf8))
+        case (.GET, _): (.notFound, text, Array("not found; try /, /metrics or /healthz\n".utf8))
+        default: (.methodNotAllowed, text, Array("only GET\n".utf8))
+        }
+        send(context, request, answer, extra: extra)
+    }
+
+    /// `POST /label`, body `{"occupied":true}` or `{"occupied":false}`: the present moment, labelled into the
+    /// flight recorder's clip (which the label opens when none is open).
+    private func label(_ request: HTTPRequestHead) -> Answer {
+        let text = "text/plain; charset=utf-8"
+        guard WebAccess.sameOrigin(request) else {
+            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
+        }
+        guard body.count <= Self.maxBody else { return (.payloadTooLarge, text, Array("body over \(Self.maxBody) bytes\n".utf8)) }
+        let json = String(decoding: body, as: UTF8.self).filter { !$0.isWhitespace }
+        let occupied: Bool
+        switch json {
+        case #"{"occupied":true}"#: occupied = true
+        case #"{"occupied":false}"#: occupied = false
+        default: return (.badRequest, text, Array(#"expected {"occupied":true} or {"occupied":false}"#.utf8) + [10])
+        }
+        guard running.config.recording.flightRecorder > 0 else {
+            return (.conflict, text, Array("the flight recorder is off: set [recording] flight_recorder to keep labelled clips\n".utf8))
+        }
+        actions.label(occupied: occupied)
+        return (.accepted, text, Array("labelled \(occupied ? "someone is here" : "nobody is here"); the clip will be in [recording] dir\n".utf8))
+    }
+
+    private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ answer: Answer, extra: [(String, String)]) {
+        var headers = Self.pageHeaders()
+        headers.add(name: "Content-Type", value: answer.type)
+        headers.add(name: "Content-Length", value: String(answer.body.count))
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: answer.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Headers of every answer: the page's policy (it applies to what a browser renders, and costs nothing
+    /// elsewhere), no sniffing of types, no referrer.
+    static func pageHeaders() -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Security-Policy", value: SetupPage.contentSecurityPolicy)
+        headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        headers.add(name: "Referrer-Policy", value: "no-referrer")
+        return headers
+    }
+
+    /// `GET /live`: the response head, then the stream (LiveFeed) until the browser goes. It never ends by
+    /// itself, so the connection is not reused for another request.
+    private func startLive(context: ChannelHandlerContext, request: HTTPRequestHead, extra: [(String, String)]) {
+        // A fixed send buffer (no autotuning up to megabytes): a browser that stops reading fills it and
+        // NIO's queue within seconds, and is dropped (LiveFeed) instead of holding memory.
+        _ = context.channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.liveSendBuffer)
+        var headers = Self.pageHeaders()
+        headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
+        headers.add(name: "Cache-Control", value: "no-store")
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .ok, headers: headers))), promise: nil)
+        // Tells the browser how long to wait before it reconnects after the daemon went (a restart).
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: "retry: 2000\n\n")))), promise: nil)
+        live.add(context.channel)
+    }
+
+    private func healthResponse(_ path: String) -> Answer {
+        let s = health.status()
+        let good = switch path {
+        case "/healthz/live": s.alive
+        case "/healthz/ready": s.ready
+        default: s.alive && s.ready
+        }
+        return (good ? .ok : .serviceUnavailable, "text/plain; charset=utf-8", Array("\(s.text)\n".utf8))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}
