@@ -148,8 +148,7 @@ import Testing
         let stalled = try HTTPStream(port: daemon.metricsPort, path: "/live", receiveBuffer: 2048)
         _ = try stalled.readHead()
         func metric(_ name: String) -> Double? {
-            guard let text = try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics") else { return nil }
-            return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            (try? DaemonTests.httpGet(port: daemon.metricsPort, path: "/metrics")).flatMap { PrometheusText.value(of: name, in: $0) }
         }
         let ticksBefore = metric("presence_tick_duration_seconds_count") ?? 0
         #expect(TestSupport.eventually(timeout: 60) { (metric("presence_live_clients_dropped_total") ?? 0) >= 1 },
@@ -232,6 +231,50 @@ import Testing
         var labels: [OccupancyLabel] = []
         while let m = try reader.next() { if case .label(let l) = m.content { labels.append(l) } }
         #expect(labels.count == 1 && labels.first?.occupied == false && labels.first?.condition == "live-page", "\(labels)")
+    }
+
+    /// `POST /calibrate` from the page: a countdown, then the radar's empty room learned inside the running daemon,
+    /// applied at once, kept in `[state] dir` and taken up again after a restart. Refused from another origin,
+    /// with a bad body, and while one runs.
+    @Test func aCalibrationFromThePageIsAppliedAndKept() throws {
+        let dir = try TestSupport.temporaryDirectory("calibrate")
+        let recording = dir.appendingPathComponent("empty.mcap").path
+        let sim = try TestSupport.presenced("simulate", "--scene", "empty", "--duration", "60s", "--seed", "5", "--out", recording)
+        try #require(sim.status == 0, "\(sim.stderr)")
+        let state = dir.appendingPathComponent("state").path
+        let sources = "[replay]\nfile = \"\(recording)\"\nloop = true\nspeed = 10\n"
+        let daemon = try DaemonTests.RunningDaemon(sources: sources, stateDir: state)
+        _ = try daemon.connect()
+        let port = daemon.metricsPort, origin = "Origin: http://127.0.0.1:\(port)"
+        let body = "{\"countdown\": 2, \"duration\": 10}"
+        #expect(try Self.request(port: port, "POST", "/calibrate", headers: ["Origin: http://evil.example"], body: body).status == 403)
+        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: "{\"duration\": 5}").status == 400)
+        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: "{\"size\": 5}").status == 400)
+        let live = try HTTPStream(port: port, path: "/live")
+        _ = try live.readHead()
+        let started = try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: body)
+        #expect(started.status == 202, "\(started)")
+        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: body).status == 409, "one at a time")
+        var phases: [String] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, phases.last != "done", phases.last != "failed", let e = live.nextEvent() {
+            guard e.name == nil, let c = DaemonTests.json(e.data)["calibration"] as? [String: Any], let phase = c["phase"] as? String else { continue }
+            if phases.last != phase { phases.append(phase) }
+        }
+        #expect(phases == ["countdown", "learning", "done"], "\(phases); \(daemon.log)")
+        let file = state + "/radar-calibration.json"
+        #expect(FileManager.default.fileExists(atPath: file))
+        let metrics = try DaemonTests.httpGet(port: port, path: "/metrics")
+        let age = PrometheusText.value(of: "presence_calibration_age_seconds", in: metrics) ?? -1
+        #expect(age >= 0 && age < 60, "\(age)")
+        // After a restart the page's calibration is taken up (there is no [radar] calibration to prefer).
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        let again = try DaemonTests.RunningDaemon(sources: sources, stateDir: state)
+        _ = try again.connect()
+        #expect(again.waitForLog("radar calibration from the live page taken up"), "\(again.log)")
+        let after = try DaemonTests.httpGet(port: again.metricsPort, path: "/metrics")
+        #expect((PrometheusText.value(of: "presence_calibration_age_seconds", in: after) ?? -1) >= 0)
     }
 
     /// Headless Chromium (Debian's package; `scripts/deps.sh test` installs it) on the page while the daemon

@@ -9,6 +9,7 @@ while the daemon replays a recording in which someone comes in:
 - p(occupied) and the sensors' list are filled in; the radar's gate bars and the camera's mask are drawn
   and change from one moment to the next (the canvases' pixels are compared);
 - "Someone is here" (a click) is answered "labelled …" (the daemon needs its flight recorder on);
+- "Calibrate the empty room" (a click, with a 3 s countdown) tells the user to leave, then learns;
 - the page broke no rule of its Content-Security-Policy and threw no error (console and exceptions);
 
 and saves screenshots (vacant, occupied) into OUT for a person to look at. Prints a JSON summary; exits 1
@@ -178,7 +179,19 @@ def main():
             answer = tools.evaluate('document.getElementById("action-result").textContent')
             if answer:
                 break
+        # Start a calibration with a short countdown: the page tells the user to leave, then that it learns.
+        tools.evaluate('document.getElementById("countdown").value = 3; document.getElementById("calibrate").click()')
+        said = []
+        for _ in range(60):
+            time.sleep(0.25)
+            text = tools.evaluate('document.getElementById("calibration-status").textContent')
+            if text and (not said or said[-1] != text):
+                said.append(text)
+            if text.startswith("Learning"):
+                break
         problems = []
+        if not any(t.startswith("Leave the room now") for t in said) or not said[-1].startswith("Learning"):
+            problems.append(f"the calibration did not count down and start learning: {said}")
         if not answer.startswith("labelled someone is here"):
             problems.append(f"the label was not taken: {answer!r}")
         states = [s["state"] for s in seen if s["link"] == "live"]
@@ -197,7 +210,7 @@ def main():
                   and (e["method"] == "Runtime.exceptionThrown" or e["params"]["entry"].get("level") == "error")]
         for e in errors:
             problems.append(f"browser error: {json.dumps(e['params'])[:300]}")
-        summary = {"samples": len(seen), "states": sorted(set(states)), "label": answer, "screenshots": shots, "problems": problems,
+        summary = {"samples": len(seen), "states": sorted(set(states)), "label": answer, "calibration": said[-3:], "screenshots": shots, "problems": problems,
                    "last": {k: v for k, v in seen[-1].items() if k not in ("gates", "mask", "timeline")} if seen else None}
         print(json.dumps(summary, indent=1))
         sys.exit(1 if problems else 0)

@@ -75,19 +75,26 @@ public final class PipelineService: Service, Sendable {
         var generation = start.generation
         let source = try start.config.makeSource()
         defer { source.close() }
+        // The newer of [radar] calibration and the live page's last one (PageCalibration).
+        let calibrationAtStart = PageCalibration.newest(configured: start.config.radar?.calibrationFile, radar: start.config.radar,
+                                                        stateDir: start.config.state.dir, logger: logger)
         let pipeline = Pipeline(options: Pipeline.Options(tracker: start.config.fusion.trackerParameters, expectedSensors: source.sensors,
-                                                          radarCalibration: start.config.radar?.calibrationFile?.calibration),
+                                                          radarCalibration: calibrationAtStart?.calibration),
                                 classifier: start.classifier)
         if let restoring {
             // The first sample comes now (or soon): the saved times move on by the time the daemon was away.
             pipeline.restore(restoring.room, elapsed: max(0, RoomStateFile.wallClock() - restoring.savedAt))
         }
+        actions?.hasRadar = source.sensors.contains(.radar)
         var saver = roomFile.map { RoomStateSaver(file: $0, logger: logger) }
         defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
         var ticks = 0
         let live = self.live
         var mask: MaskThumbnail?, preview: PreviewThumbnail?
+        // An empty-room calibration asked for on the live page: learns from the radar's reports as they come.
+        var pageCalibration: PageCalibration?
+        pipeline.radarReportSink = { report, t in pageCalibration?.add(report, at: t) }
         if let live {
             // Made only while a browser watches: the newest foreground mask, small (and the picture, small and
             // grey, only when [web] camera_preview allows it).
@@ -101,7 +108,8 @@ public final class PipelineService: Service, Sendable {
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
             live?.offerTick(t: tick.features.t) {
-                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview)
+                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview,
+                              calibration: pageCalibration?.json(at: tick.features.t))
             }
         }
         var events: [PresenceEvent] = []
@@ -113,15 +121,17 @@ public final class PipelineService: Service, Sendable {
             clips?.writer.stop(timeout: 1)
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }
-        var calibrationCreated = start.config.radar?.calibrationFile?.createdSeconds
+        var calibrationCreated = calibrationAtStart?.createdSeconds
         while let item = try source.next(shouldStop: shouldStop) {
             while stalled.load(ordering: .relaxed), !shouldStop() { usleep(100_000) }
             if running.generation != generation {
                 let now = running.now
                 generation = now.generation
+                let calibration = PageCalibration.newest(configured: now.config.radar?.calibrationFile, radar: now.config.radar,
+                                                         stateDir: now.config.state.dir, logger: logger)
                 pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier,
-                                     radarCalibration: now.config.radar?.calibrationFile?.calibration)
-                calibrationCreated = now.config.radar?.calibrationFile?.createdSeconds
+                                     radarCalibration: calibration?.calibration)
+                calibrationCreated = calibration?.createdSeconds
             }
             let ticksBefore = ticks
             let start = DispatchTime.now().uptimeNanoseconds
@@ -136,10 +146,38 @@ public final class PipelineService: Service, Sendable {
                 break
             }
             pipeline.take(item, events: &events)
-            if let actions, let flightRecorder, pipeline.lastSampleTime != .min {
+            if let actions, pipeline.lastSampleTime != .min {
+                let t = pipeline.lastSampleTime
                 for occupied in actions.takeLabels() {
-                    flightRecorder.add(label: occupied, at: pipeline.lastSampleTime)
-                    logger.notice("labelled on the live page", metadata: ["occupied": "\(occupied)", "t": "\(Nanos.rfc3339(pipeline.lastSampleTime))"])
+                    flightRecorder?.add(label: occupied, at: t)
+                    logger.notice("labelled on the live page", metadata: ["occupied": "\(occupied)", "t": "\(Nanos.rfc3339(t))"])
+                }
+                if let asked = actions.takeCalibration() {
+                    pageCalibration = PageCalibration(at: t, countdown: asked.countdown, duration: asked.duration)
+                    logger.notice("radar calibration started on the live page", metadata: [
+                        "countdown": "\(DurationText.format(asked.countdown))", "duration": "\(DurationText.format(asked.duration))"])
+                }
+                if let calibration = pageCalibration, calibration.isRunning {
+                    if let learned = calibration.advance(to: t) {
+                        let file = RadarCalibrationFile(calibration: learned, sources: ["live page: \(running.config.radar?.device ?? "radar")"])
+                        let dir = running.config.state.dir
+                        do {
+                            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                            try file.write(to: dir + "/" + PageCalibration.fileName)
+                            let now = running.now
+                            pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier, radarCalibration: learned)
+                            calibrationCreated = file.createdSeconds
+                            logger.notice("radar calibration from the live page applied", metadata: ["file": "\(dir)/\(PageCalibration.fileName)"])
+                        } catch {
+                            calibration.fail("not kept: \(error.description)")
+                        }
+                    }
+                    if !calibration.isRunning {
+                        actions.calibrationEnded()
+                        if calibration.phase == .failed {
+                            logger.warning("radar calibration on the live page failed", metadata: ["reason": "\(calibration.message)"])
+                        }
+                    }
                 }
             }
             drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped, pipeline: pipeline)

@@ -64,6 +64,8 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         case (.GET, "/setup.js"): (.ok, "text/javascript; charset=utf-8", Array(SetupPage.script.utf8))
         case (.GET, "/setup.css"): (.ok, "text/css; charset=utf-8", Array(SetupPage.css.utf8))
         case (.POST, "/label"): label(request)
+        case (.POST, "/calibrate"): calibrate(request)
+        case (_, "/calibrate"): (.methodNotAllowed, text, Array("only POST\n".utf8))
         case (_, "/label"): (.methodNotAllowed, text, Array("only POST\n".utf8))
         case (.GET, _): (.notFound, text, Array("not found; try /, /metrics or /healthz\n".utf8))
         default: (.methodNotAllowed, text, Array("only GET\n".utf8))
@@ -91,6 +93,43 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         }
         actions.label(occupied: occupied)
         return (.accepted, text, Array("labelled \(occupied ? "someone is here" : "nobody is here"); the clip will be in [recording] dir\n".utf8))
+    }
+
+    /// `POST /calibrate`, body `{"countdown":S,"duration":S}` (both optional: 15 s to leave the room, then 60 s
+    /// of learning): an empty-room calibration of the radar inside the running daemon (PageCalibration).
+    private func calibrate(_ request: HTTPRequestHead) -> Answer {
+        let text = "text/plain; charset=utf-8"
+        guard WebAccess.sameOrigin(request) else {
+            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
+        }
+        guard actions.hasRadar else {
+            return (.conflict, text, Array("no radar: nothing to calibrate\n".utf8))
+        }
+        guard let seconds = Self.calibrationSeconds(body) else {
+            return (.badRequest, text, Array(#"expected {"countdown":0-300,"duration":10-600} (seconds; both optional)"#.utf8) + [10])
+        }
+        guard actions.calibrate(countdown: Int64(seconds.countdown) * Nanos.perSecond, duration: Int64(seconds.duration) * Nanos.perSecond) else {
+            return (.conflict, text, Array("a calibration is running already\n".utf8))
+        }
+        return (.accepted, text, Array("leave the room: learning starts in \(seconds.countdown) s and takes \(seconds.duration) s\n".utf8))
+    }
+
+    /// The body of `POST /calibrate`: a flat JSON object of at most two whole numbers.
+    static func calibrationSeconds(_ body: [UInt8]) -> (countdown: Int, duration: Int)? {
+        var countdown = 15, duration = 60
+        let text = String(decoding: body, as: UTF8.self).filter { !$0.isWhitespace }
+        guard text.isEmpty || (text.hasPrefix("{") && text.hasSuffix("}")) else { return nil }
+        for pair in text.dropFirst().dropLast().split(separator: ",") {
+            let kv = pair.split(separator: ":", maxSplits: 1)
+            guard kv.count == 2, let value = Int(kv[1]) else { return nil }
+            switch kv[0] {
+            case #""countdown""#: countdown = value
+            case #""duration""#: duration = value
+            default: return nil
+            }
+        }
+        guard (0...300).contains(countdown), (10...600).contains(duration) else { return nil }
+        return (countdown, duration)
     }
 
     private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ answer: Answer, extra: [(String, String)]) {

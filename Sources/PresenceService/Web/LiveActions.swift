@@ -1,9 +1,21 @@
 import NIOConcurrencyHelpers
 
-/// What the live page asks of the pipeline: labels of the present moment (`POST /label`), queued by the HTTP
-/// handler and taken by the pipeline's thread with its next sample, so the label has the sample time of then.
+/// What the live page asks of the pipeline: labels of the present moment (`POST /label`) and an empty-room
+/// calibration (`POST /calibrate`), queued by the HTTP handler and taken by the pipeline's thread with its next
+/// sample, so that they start at the sample time of then.
 public final class LiveActions: Sendable {
     private let labels = NIOLockedValueBox<[Bool]>([])
+    /// A calibration asked for and not yet started: countdown and duration (ns).
+    private let calibration = NIOLockedValueBox<(countdown: Int64, duration: Int64)?>(nil)
+    /// Set by the pipeline while a calibration runs: a second one is refused meanwhile.
+    private let calibrating = NIOLockedValueBox(false)
+    /// Set by the pipeline at start: its source has a radar (a device, or a recording with one).
+    private let radar = NIOLockedValueBox(false)
+
+    var hasRadar: Bool {
+        get { radar.withLockedValue { $0 } }
+        set { radar.withLockedValue { $0 = newValue } }
+    }
 
     public init() {}
 
@@ -18,5 +30,28 @@ public final class LiveActions: Sendable {
             defer { queued.removeAll() }
             return queued
         }
+    }
+
+    /// Asks for a calibration; false when one is asked for or running already.
+    func calibrate(countdown: Int64, duration: Int64) -> Bool {
+        calibrating.withLockedValue { running in
+            guard !running else { return false }
+            running = true
+            calibration.withLockedValue { $0 = (countdown, duration) }
+            return true
+        }
+    }
+
+    /// The calibration asked for, once.
+    func takeCalibration() -> (countdown: Int64, duration: Int64)? {
+        calibration.withLockedValue { asked in
+            defer { asked = nil }
+            return asked
+        }
+    }
+
+    /// The pipeline's calibration has ended (done or failed): another may be asked for.
+    func calibrationEnded() {
+        calibrating.withLockedValue { $0 = false }
     }
 }

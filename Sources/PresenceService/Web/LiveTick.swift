@@ -8,7 +8,7 @@ import PresencePipeline
 enum LiveTick {
     /// `radar`: the radar's per-gate view (`Pipeline.radarView`); `mask`: the newest foreground mask, small.
     static func json(_ tick: Pipeline.Tick, state: OccupancyState, radar view: RadarFeatureExtractor.View? = nil,
-                     mask: MaskThumbnail? = nil, preview: PreviewThumbnail? = nil) -> String {
+                     mask: MaskThumbnail? = nil, preview: PreviewThumbnail? = nil, calibration: String? = nil) -> String {
         let f = tick.features
         var w = JSONObjectWriter()
         w.raw("t", String(f.t))
@@ -25,6 +25,8 @@ enum LiveTick {
         if f.present.contains(.camera) { w.raw("camera", camera(f, mask: mask, preview: preview)) }
         if f.present.contains(.audio) { w.raw("audio", audio(f)) }
         if f.present.contains(.radar) { w.raw("radar", radar(f, view: view)) }
+        // A calibration started on the page (PageCalibration): its phase, seconds left, reports learned from.
+        if let calibration { w.raw("calibration", calibration) }
         return w.finish()
     }
 

@@ -34,6 +34,13 @@ enum SetupPage {
             <button id="label-occupied" type="button">Someone is here</button>
             <button id="label-empty" type="button">Nobody is here</button>
             <p id="action-result" class="note" role="status"></p>
+            <h2>The empty room</h2>
+            <p class="note">The radar learns what this room gives with nobody in it (its furniture, a fan), so that
+            only people stand out. Start it, leave the room before the countdown ends, and stay out until it is done.</p>
+            <label>Countdown <input id="countdown" type="number" min="0" max="300" value="15"> s</label>
+            <label>Learning <input id="duration" type="number" min="10" max="600" value="60"> s</label>
+            <button id="calibrate" type="button">Calibrate the empty room</button>
+            <p id="calibration-status" class="note" role="status"></p>
           </section>
           <section id="sensors">
             <h2>Sensors</h2>
@@ -90,6 +97,8 @@ enum SetupPage {
         #gates, #floor { width: 100%; max-width: 450px; background: #fafafa; }
         #mask, #preview { width: 160px; height: 120px; background: #111; image-rendering: pixelated; }
         button { font: inherit; padding: .3em .8em; margin: .2em .4em .2em 0; }
+        input[type=number] { width: 4em; }
+        #calibration-status[data-phase="countdown"] { color: #b71c1c; font-weight: 600; font-size: 1.2em; }
         .row { display: flex; align-items: center; gap: .5em; margin: .2em 0; }
         .name { width: 9em; }
         .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
@@ -203,6 +212,7 @@ enum SetupPage {
               const li = document.createElement("li"); li.textContent = k + " " + fmt(v); return li;
             }));
           }
+          if (d.calibration) showCalibration(d.calibration);
           history.push({ t: d.t / 1e9, p: d.p, occupied: d.occupied });
           while (history.length && history[0].t < d.t / 1e9 - WINDOW) history.shift();
           drawTimeline();
@@ -289,6 +299,29 @@ enum SetupPage {
             out.dataset.ok = false;
           }
         }
+        function showCalibration(c) {
+          const out = $("calibration-status");
+          out.dataset.phase = c.phase;
+          out.textContent = {
+            countdown: "Leave the room now: learning starts in " + c.left_s + " s",
+            learning: "Learning the empty room: " + c.left_s + " s left, " + c.reports + " radar reports so far (stay out)",
+            done: "Done: the room's calibration is in use (" + c.reports + " reports), and kept across restarts",
+            failed: "Failed: " + (c.message || "unknown reason"),
+          }[c.phase] || c.phase;
+          $("calibrate").disabled = c.phase === "countdown" || c.phase === "learning";
+        }
+
+        async function calibrate() {
+          const out = $("calibration-status");
+          try {
+            const r = await fetch("/calibrate", { method: "POST", headers: { "Content-Type": "application/json" },
+              body: JSON.stringify({ countdown: Number($("countdown").value), duration: Number($("duration").value) }) });
+            out.textContent = (await r.text()).trim();
+          } catch (e) {
+            out.textContent = "the daemon did not answer: " + e;
+          }
+        }
+        $("calibrate").addEventListener("click", calibrate);
         $("label-occupied").addEventListener("click", () => label(true));
         $("label-empty").addEventListener("click", () => label(false));
 
