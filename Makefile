@@ -16,7 +16,7 @@ DEMO := Recordings/demo.mcap
 # Real sounds one at a time in a quiet room, audio only (make sound-clips; made, not committed: 96 MB).
 SOUND_CLIPS := Recordings/generated/sound-clips-dev.mcap
 
-.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare real-video vad-compare fuzz test-vm recordings-real model sound-model sound-clips sound-card release empty-hours radar-rooms long-sit load-socket load-scrape man install deb test-systemd soak start-time clean
+.PHONY: run test test-sanitize build deps test-deps venv demo-recording corpus golden report bench bgs-compare real-video vad-compare fuzz test-vm recordings-real model sound-model sound-clips sound-card release empty-hours radar-rooms long-sit load-socket load-scrape live-cost man install deb test-systemd soak start-time clean
 
 ## run: install what is missing, build, and run the daemon on config/demo.toml
 run: deps build $(DEMO)
@@ -174,6 +174,11 @@ $(TRAIN_VENV)/.installed: requirements-train.txt
 	python3 -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-train.txt
 	touch $@
+
+## live-cost: what one browser on the live page costs the daemon at real-time pace, side by side with none
+## (scripts/load/live_page_cost.py, about 3 minutes)
+live-cost: release
+	cd scripts/load && python3 live_page_cost.py ../../$(RELEASE_BIN)
 
 ## load-socket: 1000 subscribers on the event socket: every event to every client in order, fan-out p99 (about 40 s)
 load-socket: release
