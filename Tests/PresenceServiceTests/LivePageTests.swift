@@ -264,17 +264,21 @@ import Testing
         #expect(phases == ["countdown", "learning", "done"], "\(phases); \(daemon.log)")
         let file = state + "/radar-calibration.json"
         #expect(FileManager.default.fileExists(atPath: file))
-        let metrics = try DaemonTests.httpGet(port: port, path: "/metrics")
-        let age = PrometheusText.value(of: "presence_calibration_age_seconds", in: metrics) ?? -1
-        #expect(age >= 0 && age < 60, "\(age)")
+        var age = -1.0
+        #expect(TestSupport.eventually(timeout: 20) {
+            age = PrometheusText.value(of: "presence_calibration_age_seconds", in: (try? DaemonTests.httpGet(port: port, path: "/metrics")) ?? "") ?? -1
+            return age >= 0 && age < 60
+        }, "\(age)")
         // After a restart the page's calibration is taken up (there is no [radar] calibration to prefer).
         kill(daemon.process.processIdentifier, SIGTERM)
         daemon.process.waitUntilExit()
         let again = try DaemonTests.RunningDaemon(sources: sources, stateDir: state)
         _ = try again.connect()
         #expect(again.waitForLog("radar calibration from the live page taken up"), "\(again.log)")
-        let after = try DaemonTests.httpGet(port: again.metricsPort, path: "/metrics")
-        #expect((PrometheusText.value(of: "presence_calibration_age_seconds", in: after) ?? -1) >= 0)
+        #expect(TestSupport.eventually(timeout: 20) {
+            let after = (try? DaemonTests.httpGet(port: again.metricsPort, path: "/metrics")) ?? ""
+            return (PrometheusText.value(of: "presence_calibration_age_seconds", in: after) ?? -1) >= 0
+        }, "the calibration's age is not exported after the restart")
     }
 
     /// Headless Chromium (Debian's package; `scripts/deps.sh test` installs it) on the page while the daemon
