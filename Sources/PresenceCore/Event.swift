@@ -27,6 +27,7 @@ public enum PresenceEvent: Sendable, Equatable {
                 sources.number(sensor.rawValue, score)
             }
             w.raw("sources", sources.finish())
+            if let count = o.count { w.raw("count", String(count)) }
         case .sensor(let s):
             w.string("type", "sensor")
             w.raw("seq", String(seq))
@@ -47,12 +48,16 @@ public struct OccupancyChange: Sendable, Equatable {
     public var confidence: Double
     /// Each present modality's own score, 0...1.
     public var sources: SensorScores
+    /// People the radar counts at the change, where it can count them (an LD2450's targets, ghosts left
+    /// out); nil otherwise, and then not in the event's JSON (clients must ignore fields they do not know).
+    public var count: Int?
 
-    public init(t: Int64, occupied: Bool, confidence: Double, sources: SensorScores) {
+    public init(t: Int64, occupied: Bool, confidence: Double, sources: SensorScores, count: Int? = nil) {
         self.t = t
         self.occupied = occupied
         self.confidence = confidence
         self.sources = sources
+        self.count = count
     }
 }
 

@@ -90,6 +90,9 @@ public final class RadarFeatureExtractor {
         }
     }
 
+    /// The radar reports targets one by one (an LD2450), so `radar_targets` counts people.
+    public var countsTargets: Bool { lastTargets != nil }
+
     public var view: View {
         var v = View()
         if let g = lastGates {

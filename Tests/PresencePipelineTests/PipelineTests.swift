@@ -204,4 +204,27 @@ import PresenceFusion
         #expect(sensor.count == 1 && sensor.first?.status == .lost && sensor.first?.reason == "no data for 2s")
         #expect(!pipeline.state.occupied)
     }
+
+    /// An LD2450 counts people: the occupancy event carries `count` (its targets, ghosts left out), and the
+    /// pipeline says how many are there now; an LD2410 cannot count, and its events have no `count`.
+    @Test func anLD2450sTargetsAreCountedInTheEvent() {
+        let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
+        var events: [PresenceEvent] = []
+        let two = LD2450Parser.encode([LD2450Target(xMm: -500, yMm: 1500, speedCmS: 30, resolutionMm: 360),
+                                       LD2450Target(xMm: 700, yMm: 2500, speedCmS: -20, resolutionMm: 360),
+                                       LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)])
+        for k in 0..<50 {
+            let t = Self.start + Int64(k) * 100 * Nanos.perMillisecond
+            pipeline.ingest(Sample(t: t, payload: .serial(SerialChunk(model: .ld2450, device: "/dev/ttyUSB0", bytes: two))), events: &events)
+        }
+        let changes = events.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
+        #expect(changes.first?.occupied == true && changes.first?.count == 2, "\(changes)")
+        #expect(events.first { if case .occupancy = $0 { true } else { false } }?.jsonLine(seq: 1).contains(#""count":2"#) == true)
+        #expect(pipeline.targetCount == 2)
+
+        let (ld2410, _) = Self.run(.walkThrough, seconds: 20) { _ in true }
+        let entered = ld2410.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
+        #expect(!entered.isEmpty && entered.allSatisfy { $0.count == nil })
+        #expect(ld2410.allSatisfy { !$0.jsonLine(seq: 1).contains("count") })
+    }
 }

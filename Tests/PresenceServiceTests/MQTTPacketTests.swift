@@ -1,4 +1,5 @@
 import NIOCore
+import PresenceCore
 import Testing
 @testable import PresenceService
 
@@ -74,5 +75,13 @@ import Testing
         } throws: { error in
             "\(error)".contains(reason)
         }
+    }
+
+    /// Home Assistant's attributes carry the head count where the radar can count, and leave it out elsewhere.
+    @Test func theAttributesCarryTheCountWhereThereIsOne() {
+        let state = OccupancyState(occupied: true, confidence: 0.9, since: 1_795_413_600_000_000_000, sensors: [.radar: .ok])
+        let counted = HomeAssistantTopics.attributes(of: state, sources: [.radar: 0.9], count: 2)
+        #expect(counted.contains(#""sources":{"radar":0.9},"count":2,"sensors""#), "\(counted)")
+        #expect(!HomeAssistantTopics.attributes(of: state, sources: [.radar: 0.9]).contains("count"))
     }
 }

@@ -117,6 +117,11 @@ public final class Pipeline {
 
     /// Radar frames that failed their checks so far (LD2410 and LD2450 together).
     public var radarBadFrames: Int { ld2410.badFrames + ld2450.badFrames }
+    /// People the radar counts now, where it can count them (an LD2450); nil otherwise.
+    public var targetCount: Int? {
+        guard radar.countsTargets, let tick = lastTick, tick.features.present.contains(.radar) else { return nil }
+        return Int(tick.features[.radarTargets])
+    }
     /// The radar as the live page draws it (made on demand).
     public var radarView: RadarFeatureExtractor.View { radar.view }
 
@@ -262,8 +267,9 @@ public final class Pipeline {
 
         let fusion = classifier.classify(f)
         if let occupied = tracker.update(t: t, features: f, fusion: fusion) {
+            let count = radar.countsTargets && f.present.contains(.radar) ? Int(f[.radarTargets]) : nil
             events.append(.occupancy(OccupancyChange(t: t, occupied: occupied, confidence: fusion.probability,
-                                                     sources: fusion.sources)))
+                                                     sources: fusion.sources, count: count)))
         }
         let tick = Tick(features: f, fusion: fusion, occupied: tracker.occupied)
         lastTick = tick

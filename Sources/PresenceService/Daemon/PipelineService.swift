@@ -186,6 +186,7 @@ public final class PipelineService: Service, Sendable {
                 let now = DispatchTime.now().uptimeNanoseconds
                 metrics.tickDuration.recordNanoseconds(Int64(now - start))
                 health.ticked(now: now)
+                metrics.targets.set(Int64(pipeline.targetCount ?? -1))
                 metrics.calibrationAge.set(calibrationCreated.map { Date().timeIntervalSince1970 - $0 } ?? -1)
             }
             let state = pipeline.state

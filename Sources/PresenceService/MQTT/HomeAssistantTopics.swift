@@ -81,8 +81,9 @@ struct HomeAssistantTopics: Sendable {
 
     static func onOff(_ on: Bool) -> String { on ? "ON" : "OFF" }
 
-    /// The attributes document of `state` (its confidence is that of the tick that changed it).
-    static func attributes(of state: OccupancyState, sources: SensorScores?) -> String {
+    /// The attributes document of `state` (its confidence is that of the tick that changed it); `count`: the
+    /// people a radar that can count (an LD2450) saw at that change.
+    static func attributes(of state: OccupancyState, sources: SensorScores?, count: Int? = nil) -> String {
         var w = JSONObjectWriter()
         w.number("confidence", state.confidence)
         if state.since > 0 { w.string("since", Nanos.rfc3339(state.since)) }  // 0: nothing decided yet
@@ -91,6 +92,7 @@ struct HomeAssistantTopics: Sendable {
             for (sensor, score) in sources { s.number(sensor.rawValue, score) }
             w.raw("sources", s.finish())
         }
+        if let count { w.raw("count", String(count)) }
         var s = JSONObjectWriter()
         for (sensor, status) in state.sensors.sorted(by: { $0.key < $1.key }) { s.string(sensor.rawValue, status.rawValue) }
         w.raw("sensors", s.finish())

@@ -35,8 +35,8 @@ public final class MQTTService: Service, Sendable {
     }
     private let link = NIOLockedValueBox(Link.idle)
     private let stopping = Atomic<Bool>(false)
-    /// The sources of the last occupancy change (the hub's state does not keep them).
-    private let lastSources = NIOLockedValueBox<SensorScores?>(nil)
+    /// The sources and head count of the last occupancy change (the hub's state does not keep them).
+    private let lastChange = NIOLockedValueBox<(sources: SensorScores, count: Int?)?>(nil)
 
     public init(running: RunningConfig, version: String, hub: EventHub, eventLoops: EventLoopGroup,
                 metrics: PresenceMetrics?, logger: Logger,
@@ -143,7 +143,8 @@ public final class MQTTService: Service, Sendable {
             password: config.username.isEmpty ? nil : config.password)
         let keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
         let snapshot: @Sendable () -> MQTTSession.Snapshot = { [self] in
-            MQTTSession.Snapshot(state: hub.state, sources: lastSources.withLockedValue { $0 })
+            let last = lastChange.withLockedValue { $0 }
+            return MQTTSession.Snapshot(state: hub.state, sources: last?.sources, count: last?.count)
         }
         let connecting = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(5))
@@ -187,11 +188,11 @@ public final class MQTTService: Service, Sendable {
     }
 
     private func changed(_ events: [PresenceEvent], state: OccupancyState) {
-        let sources = lastSources.withLockedValue { last in
-            for case .occupancy(let o) in events { last = o.sources }
+        let last = lastChange.withLockedValue { last in
+            for case .occupancy(let o) in events { last = (o.sources, o.count) }
             return last
         }
         guard case .connected(let channel) = link.withLockedValue({ $0 }) else { return }
-        channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(state: state, sources: sources)))
+        channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(state: state, sources: last?.sources, count: last?.count)))
     }
 }

@@ -11,10 +11,11 @@ final class MQTTSession: ChannelInboundHandler {
     typealias InboundIn = MQTTPacket
     typealias OutboundOut = ByteBuffer
 
-    /// What the session publishes: the hub's state and the sources of its last occupancy change.
+    /// What the session publishes: the hub's state, and the sources and head count of its last occupancy change.
     struct Snapshot: Sendable {
         var state: OccupancyState
         var sources: SensorScores?
+        var count: Int? = nil
     }
 
     enum Command: Sendable {
@@ -169,7 +170,7 @@ final class MQTTSession: ChannelInboundHandler {
         publishedSensors = s.state.sensors
         // Attributes first: Home Assistant shows the new state with its confidence, not the old one's.
         if force || sensorsChanged || publishedOccupied != s.state.occupied {
-            publish(topics.attributes, HomeAssistantTopics.attributes(of: s.state, sources: s.sources), context: context)
+            publish(topics.attributes, HomeAssistantTopics.attributes(of: s.state, sources: s.sources, count: s.count), context: context)
         }
         if force || publishedOccupied != s.state.occupied {
             publish(topics.occupancy, HomeAssistantTopics.onOff(s.state.occupied), context: context)

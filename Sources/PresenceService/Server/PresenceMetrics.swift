@@ -40,6 +40,8 @@ public final class PresenceMetrics: Sendable {
     public let acceptErrorsHTTP: Counter
     /// Not in DESIGN.md §7's list: browsers on the live page's `GET /live`, and those dropped for not keeping up.
     public let liveClients: Gauge
+    /// People the radar counts (an LD2450's targets, ghosts left out); -1 where the radar cannot count.
+    public let targets: Gauge
     public let liveClientsDropped: Counter
     public let acceptErrorsSocket: Counter
 
@@ -103,6 +105,8 @@ public final class PresenceMetrics: Sendable {
         let acceptErrors = d("accept_errors_total", "Accepts that failed on a listener (e.g. out of descriptors), by listener")
         acceptErrorsHTTP = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "http")])
         acceptErrorsSocket = r.makeCounter(descriptor: acceptErrors, labels: [("listener", "socket")])
+        targets = r.makeGauge(descriptor: d("targets", "People the radar counts (LD2450 targets, ghosts left out); -1 where it cannot count"))
+        targets.set(Int64(-1))
         liveClients = r.makeGauge(descriptor: d("live_clients", "Browsers on the live page's event stream (GET /live)"))
         liveClientsDropped = r.makeCounter(descriptor: d("live_clients_dropped_total", "Live page browsers disconnected because they did not keep up"))
         r.makeGauge(descriptor: d("build_info", "Build and model in use; always 1"), labels: [("version", version), ("model", model)]).set(Int64(1))
