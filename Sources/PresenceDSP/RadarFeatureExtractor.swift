@@ -65,6 +65,8 @@ public final class RadarFeatureExtractor {
     private var thresholds: LD2410GateThresholds
     /// An LD2450's ghosts (its calibration's): targets standing still there are not counted.
     private var ghosts: [RadarGhost]
+    /// Where an LD2450's targets count (the live page's zones and range).
+    public var zones = RadarZones()
     private var rangeFilter = Biquad(.lowpass, frequency: 1, rate: tickRate)
     private var lastRange: Float?
     /// The last report, for `view` (the live page): an LD2410 engineering report's gates or an LD2450's targets.
@@ -80,13 +82,13 @@ public final class RadarFeatureExtractor {
         public var overMoving: [Float] = [], overStill: [Float] = []
         /// The module's own gate thresholds (the calibration's or the factory's), where its OUT pin goes high.
         public var gateMoving: [Float] = [], gateStill: [Float] = []
-        /// An LD2450's targets: metres across (x) and out (y), speed in m/s, and whether the calibration
-        /// calls the place a ghost (not counted). `tracksTargets`: the radar is one that reports them.
+        /// An LD2450's targets: metres across (x) and out (y), speed in m/s, and whether it counts (not a ghost
+        /// of the calibration, inside the zones). `tracksTargets`: the radar is one that reports them.
         public var targets: [Target] = []
         public var tracksTargets = false
 
         public struct Target: Sendable, Equatable {
-            public var x: Float, y: Float, speed: Float, ghost: Bool
+            public var x: Float, y: Float, speed: Float, counted: Bool
         }
     }
 
@@ -109,7 +111,7 @@ public final class RadarFeatureExtractor {
         if let targets = lastTargets {
             v.tracksTargets = true
             v.targets = targets.filter(\.isPresent).map {
-                View.Target(x: Float($0.xMm) / 1000, y: Float($0.yMm) / 1000, speed: Float($0.speedCmS) / 100, ghost: isGhost($0))
+                View.Target(x: Float($0.xMm) / 1000, y: Float($0.yMm) / 1000, speed: Float($0.speedCmS) / 100, counted: !isLeftOut($0))
             }
         }
         return v
@@ -158,7 +160,7 @@ public final class RadarFeatureExtractor {
         case .ld2450(let targets):
             lastTargets = targets
             var count: Float = 0, fastest: Float = 0, nearest: Float = .infinity
-            for t in targets where t.isPresent && !isGhost(t) {
+            for t in targets where t.isPresent && !isLeftOut(t) {
                 count += 1
                 fastest = max(fastest, abs(Float(t.speedCmS)) / 100)
                 nearest = min(nearest, Float(Int(t.yMm)) / 1000)
@@ -205,9 +207,10 @@ public final class RadarFeatureExtractor {
         return s
     }
 
-    private func isGhost(_ t: LD2450Target) -> Bool {
+    /// Not counted: a ghost of the calibration, or outside the zones.
+    private func isLeftOut(_ t: LD2450Target) -> Bool {
         for g in ghosts where g.explains(t) { return true }
-        return false
+        return !zones.counts(t)
     }
 
     private func addToSeries(_ x: Float) {

@@ -281,6 +281,30 @@ import Testing
         }, "the calibration's age is not exported after the restart")
     }
 
+    /// `POST /zones`: the zones drawn on the page, checked (400 with the reason), kept in `[state] dir`, served by
+    /// `GET /zones`, and there again after a restart. Refused from another origin.
+    @Test func zonesFromThePageAreKeptAndServed() throws {
+        let state = try TestSupport.temporaryDirectory("zones").appendingPathComponent("state").path
+        let daemon = try DaemonTests.RunningDaemon(stateDir: state)
+        _ = try daemon.connect()
+        let port = daemon.metricsPort, origin = "Origin: http://127.0.0.1:\(port)"
+        let zones = #"{"zones":[{"kind":"exclude","name":"fan","xMin":0.5,"xMax":1,"yMin":2,"yMax":2.5}],"range":4.5}"#
+        #expect(try Self.request(port: port, "POST", "/zones", headers: ["Origin: http://evil.example"], body: zones).status == 403)
+        let bad = try Self.request(port: port, "POST", "/zones", headers: [origin], body: #"{"zones":[],"range":-1}"#)
+        #expect(bad.status == 400 && bad.body.contains("range"), "\(bad)")
+        #expect(try Self.request(port: port, "POST", "/zones", headers: [origin], body: "[1,2]").status == 400)
+        #expect(try Self.request(port: port, "POST", "/zones", headers: [origin], body: zones).status == 202)
+        let served = try Self.request(port: port, "GET", "/zones")
+        #expect(served.status == 200 && served.body.contains(#""name":"fan""#) && served.body.contains(#""range":4.5"#), "\(served)")
+        #expect(TestSupport.eventually(timeout: 20) { FileManager.default.fileExists(atPath: state + "/zones.json") })
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        let again = try DaemonTests.RunningDaemon(stateDir: state)
+        _ = try again.connect()
+        let after = try Self.request(port: again.metricsPort, "GET", "/zones")
+        #expect(after.body == served.body, "\(after.body)")
+    }
+
     /// Headless Chromium (Debian's package; `scripts/deps.sh test` installs it) on the page while the daemon
     /// replays a walk-through at twice real time: the room's element goes from vacant to occupied, the gate
     /// bars, the mask and the timeline are drawn and move, a click labels the moment, no error and no policy

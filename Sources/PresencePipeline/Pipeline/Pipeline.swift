@@ -117,6 +117,11 @@ public final class Pipeline {
 
     /// Radar frames that failed their checks so far (LD2410 and LD2450 together).
     public var radarBadFrames: Int { ld2410.badFrames + ld2450.badFrames }
+    /// Where an LD2450's targets count (the live page's zones); from the next report on.
+    public var radarZones: RadarZones {
+        get { radar.zones }
+        set { radar.zones = newValue }
+    }
     /// People the radar counts now, where it can count them (an LD2450); nil otherwise.
     public var targetCount: Int? {
         guard radar.countsTargets, let tick = lastTick, tick.features.present.contains(.radar) else { return nil }

@@ -86,6 +86,11 @@ public final class PipelineService: Service, Sendable {
             pipeline.restore(restoring.room, elapsed: max(0, RoomStateFile.wallClock() - restoring.savedAt))
         }
         actions?.hasRadar = source.sensors.contains(.radar)
+        // The zones drawn on the live page, as saved.
+        let saved = ZonesFile.load(stateDir: start.config.state.dir)
+        if let problem = saved.problem { logger.warning("zones not used", metadata: ["reason": "\(problem)"]) }
+        pipeline.radarZones = saved.zones
+        actions?.startZones(saved.zones)
         var saver = roomFile.map { RoomStateSaver(file: $0, logger: logger) }
         defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
@@ -151,6 +156,15 @@ public final class PipelineService: Service, Sendable {
                 for occupied in actions.takeLabels() {
                     flightRecorder?.add(label: occupied, at: t)
                     logger.notice("labelled on the live page", metadata: ["occupied": "\(occupied)", "t": "\(Nanos.rfc3339(t))"])
+                }
+                if let zones = actions.takeZones() {
+                    pipeline.radarZones = zones
+                    do {
+                        try ZonesFile.save(zones, stateDir: running.config.state.dir)
+                        logger.notice("zones from the live page applied", metadata: ["zones": "\(zones.zones.count)", "range": "\(zones.range.map { "\($0) m" } ?? "the module's")"])
+                    } catch {
+                        logger.error("zones from the live page applied but not kept", metadata: ["error": "\(error)"])
+                    }
                 }
                 if let asked = actions.takeCalibration() {
                     pageCalibration = PageCalibration(at: t, countdown: asked.countdown, duration: asked.duration)

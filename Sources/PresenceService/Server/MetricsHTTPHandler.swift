@@ -65,6 +65,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         case (.GET, "/setup.css"): (.ok, "text/css; charset=utf-8", Array(SetupPage.css.utf8))
         case (.POST, "/label"): label(request)
         case (.POST, "/calibrate"): calibrate(request)
+        case (.GET, "/zones"): (.ok, "application/json", ZonesFile.encode(actions.currentZones))
+        case (.POST, "/zones"): zones(request)
+        case (_, "/zones"): (.methodNotAllowed, text, Array("GET or POST\n".utf8))
         case (_, "/calibrate"): (.methodNotAllowed, text, Array("only POST\n".utf8))
         case (_, "/label"): (.methodNotAllowed, text, Array("only POST\n".utf8))
         case (.GET, _): (.notFound, text, Array("not found; try /, /metrics or /healthz\n".utf8))
@@ -112,6 +115,22 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
             return (.conflict, text, Array("a calibration is running already\n".utf8))
         }
         return (.accepted, text, Array("leave the room: learning starts in \(seconds.countdown) s and takes \(seconds.duration) s\n".utf8))
+    }
+
+    /// `POST /zones`: the LD2450 zones drawn on the page (RadarZones' JSON), kept in `[state] dir` and used from
+    /// the next report on.
+    private func zones(_ request: HTTPRequestHead) -> Answer {
+        let text = "text/plain; charset=utf-8"
+        guard WebAccess.sameOrigin(request) else {
+            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
+        }
+        guard body.count <= Self.maxBody else { return (.payloadTooLarge, text, Array("body over \(Self.maxBody) bytes\n".utf8)) }
+        switch ZonesFile.decode(body) {
+        case .failure(let problem): return (.badRequest, text, Array("\(problem.description)\n".utf8))
+        case .success(let zones):
+            actions.setZones(zones)
+            return (.accepted, text, Array("\(zones.zones.count) zone(s) saved; in use from the next radar report\n".utf8))
+        }
     }
 
     /// The body of `POST /calibrate`: a flat JSON object of at most two whole numbers.

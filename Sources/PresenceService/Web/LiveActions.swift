@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import PresenceDSP
 
 /// What the live page asks of the pipeline: labels of the present moment (`POST /label`) and an empty-room
 /// calibration (`POST /calibrate`), queued by the HTTP handler and taken by the pipeline's thread with its next
@@ -9,6 +10,28 @@ public final class LiveActions: Sendable {
     private let calibration = NIOLockedValueBox<(countdown: Int64, duration: Int64)?>(nil)
     /// Set by the pipeline while a calibration runs: a second one is refused meanwhile.
     private let calibrating = NIOLockedValueBox(false)
+    /// The zones in use (for `GET /zones`), and new ones waiting for the pipeline (`POST /zones`).
+    private let zones = NIOLockedValueBox((current: RadarZones(), pending: RadarZones?.none))
+
+    var currentZones: RadarZones { zones.withLockedValue { $0.current } }
+
+    /// New zones from the page: in use from the pipeline's next sample on.
+    func setZones(_ new: RadarZones) {
+        zones.withLockedValue { $0 = (new, new) }
+    }
+
+    /// The zones the pipeline starts with (the saved ones).
+    func startZones(_ z: RadarZones) {
+        zones.withLockedValue { $0.current = z }
+    }
+
+    func takeZones() -> RadarZones? {
+        zones.withLockedValue { z in
+            defer { z.pending = nil }
+            return z.pending
+        }
+    }
+
     /// Set by the pipeline at start: its source has a radar (a device, or a recording with one).
     private let radar = NIOLockedValueBox(false)
 

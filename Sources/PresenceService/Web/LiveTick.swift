@@ -83,7 +83,7 @@ enum LiveTick {
                 o.number("x", Double(t.x))
                 o.number("y", Double(t.y))
                 o.number("speed", Double(t.speed))
-                o.raw("ghost", t.ghost ? "true" : "false")
+                o.raw("counted", t.counted ? "true" : "false")
                 return o.finish()
             }
             w.raw("positions", "[" + targets.joined(separator: ",") + "]")

@@ -251,7 +251,7 @@ enum SetupPage {
 
         // The LD2450's view from above: the module at the bottom centre, 6 m out and 4 m to each side.
         function drawFloor(now, positions) {
-          for (const p of positions) trails.push({ t: now, x: p.x, y: p.y, ghost: p.ghost });
+          for (const p of positions) trails.push({ t: now, x: p.x, y: p.y, ghost: !p.counted });
           while (trails.length && trails[0].t < now - 10) trails.shift();
           const c = $("floor"), k = c.getContext("2d"), w = c.width, h = c.height;
           const px = (x) => w / 2 + x / 4 * (w / 2), py = (y) => h - y / 6 * h;
@@ -263,7 +263,7 @@ enum SetupPage {
             k.fillRect(px(s.x) - 2, py(s.y) - 2, 4, 4);
           }
           for (const p of positions) {
-            k.fillStyle = p.ghost ? "#9e9e9e" : "#1565c0";
+            k.fillStyle = p.counted ? "#1565c0" : "#9e9e9e";
             k.beginPath(); k.arc(px(p.x), py(p.y), 7, 0, 2 * Math.PI); k.fill();
           }
         }
