@@ -10,6 +10,7 @@ while the daemon replays a recording in which someone comes in:
   and change from one moment to the next (the canvases' pixels are compared);
 - "Someone is here" (a click) is answered "labelled …" (the daemon needs its flight recorder on);
 - "Calibrate the empty room" (a click, with a 3 s countdown) tells the user to leave, then learns;
+- a zone dragged with the mouse on the floor plan and saved is what `GET /zones` then serves;
 - the page broke no rule of its Content-Security-Policy and threw no error (console and exceptions);
 
 and saves screenshots (vacant, occupied) into OUT for a person to look at. Prints a JSON summary; exits 1
@@ -189,7 +190,33 @@ def main():
                 said.append(text)
             if text.startswith("Learning"):
                 break
+        # Draw an exclude zone with the mouse (real input events, through DevTools), and save it.
+        tools.evaluate('document.getElementById("zone-kind").value = "exclude"')
+        box = tools.evaluate('(() => { const r = document.getElementById("floor").getBoundingClientRect();'
+                             ' return [r.left, r.top, r.width, r.height]; })()')
+        left, top, width, height = box
+        start, end = (left + width * 0.55, top + height * 0.4), (left + width * 0.75, top + height * 0.6)
+        tools.call("Input.dispatchMouseEvent", type="mousePressed", x=start[0], y=start[1], button="left", clickCount=1)
+        for f in (0.3, 0.6, 1.0):
+            tools.call("Input.dispatchMouseEvent", type="mouseMoved", x=start[0] + (end[0] - start[0]) * f,
+                       y=start[1] + (end[1] - start[1]) * f, button="left")
+        tools.call("Input.dispatchMouseEvent", type="mouseReleased", x=end[0], y=end[1], button="left", clickCount=1)
+        tools.evaluate('document.getElementById("zones-save").click()')
+        zones_said = ""
+        for _ in range(40):
+            time.sleep(0.25)
+            zones_said = tools.evaluate('document.getElementById("zones-status").textContent')
+            if "saved" in zones_said and "not" not in zones_said:
+                break
+        shot = tools.call("Page.captureScreenshot", format="png")
+        shots["zones"] = os.path.join(args.out, "live-page-zones.png")
+        with open(shots["zones"], "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        served = json.load(urllib.request.urlopen(args.url.rstrip("/") + "/zones", timeout=10))
         problems = []
+        saved_zones = served.get("zones", [])
+        if len(saved_zones) != 1 or saved_zones[0].get("kind") != "exclude" or not (0 < saved_zones[0]["xMin"] < saved_zones[0]["xMax"] < 4):
+            problems.append(f"the zone drawn and saved is not what /zones serves: {served} (page said {zones_said!r})")
         if not any(t.startswith("Leave the room now") for t in said) or not said[-1].startswith("Learning"):
             problems.append(f"the calibration did not count down and start learning: {said}")
         if not answer.startswith("labelled someone is here"):
@@ -203,14 +230,14 @@ def main():
         if not any(s["sensors"] for s in seen):
             problems.append("no sensor listed")
         for canvas in ("gates", "mask", "timeline"):
-            drawn = {s[canvas] for s in seen if s[canvas]}
-            if len(drawn) < 2:
-                problems.append(f"the {canvas} canvas was not drawn, or never changed ({len(drawn)} distinct pictures)")
+            pictures = {s[canvas] for s in seen if s[canvas]}
+            if len(pictures) < 2:
+                problems.append(f"the {canvas} canvas was not drawn, or never changed ({len(pictures)} distinct pictures)")
         errors = [e for e in tools.events if e.get("method") in ("Runtime.exceptionThrown", "Log.entryAdded")
                   and (e["method"] == "Runtime.exceptionThrown" or e["params"]["entry"].get("level") == "error")]
         for e in errors:
             problems.append(f"browser error: {json.dumps(e['params'])[:300]}")
-        summary = {"samples": len(seen), "states": sorted(set(states)), "label": answer, "calibration": said[-3:], "screenshots": shots, "problems": problems,
+        summary = {"samples": len(seen), "states": sorted(set(states)), "label": answer, "calibration": said[-3:], "zones": saved_zones, "screenshots": shots, "problems": problems,
                    "last": {k: v for k, v in seen[-1].items() if k not in ("gates", "mask", "timeline")} if seen else None}
         print(json.dumps(summary, indent=1))
         sys.exit(1 if problems else 0)

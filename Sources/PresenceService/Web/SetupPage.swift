@@ -53,8 +53,21 @@ enum SetupPage {
             <p class="note" id="gates-note" hidden>Per gate (0.75 m each): moving (blue) and still (orange) energy; the
             grey line is the room's baseline, the black one where energy starts to count as someone, the red dash the
             module's own threshold.</p>
-            <canvas id="floor" width="300" height="300" hidden></canvas>
             <p class="note" id="radar-note"></p>
+            <div id="zones-editor">
+              <h2>Zones (LD2450)</h2>
+              <canvas id="floor" width="300" height="300"></canvas>
+              <p class="note">From above: the module at the bottom, 6 m out, 4 m to each side. Drag on the plan to
+              draw a zone: include zones limit the room to them, exclude zones take out a fan, a curtain, a window.
+              Targets outside them are grey and not counted.</p>
+              <label>Draw <select id="zone-kind"><option value="include">include</option>
+                <option value="exclude">exclude</option></select></label>
+              <label>Range <input id="range" type="number" min="0.5" max="8" step="0.1" placeholder="all"> m</label>
+              <ul id="zone-list"></ul>
+              <button id="zones-save" type="button">Save zones</button>
+              <button id="zones-clear" type="button">Remove all</button>
+              <p id="zones-status" class="note" role="status"></p>
+            </div>
           </section>
           <section id="camera-view" hidden>
             <h2>Camera</h2>
@@ -184,8 +197,8 @@ enum SetupPage {
             $("radar-note").textContent = r.targets > 0 ? r.targets + " target(s), nearest " + fmt(r.distance_m, 1) + " m" : "no target";
             $("gates").hidden = $("gates-note").hidden = !r.gates;
             if (r.gates) drawGates(r.gates);
-            $("floor").hidden = !r.positions;
-            if (r.positions) drawFloor(d.t / 1e9, r.positions);
+            lastPositions = r.positions || [];
+            drawFloor(d.t / 1e9, lastPositions);
           }
           $("camera-view").hidden = !d.camera;
           if (d.camera) {
@@ -250,12 +263,35 @@ enum SetupPage {
         }
 
         // The LD2450's view from above: the module at the bottom centre, 6 m out and 4 m to each side.
+        const FLOOR = { halfWidth: 4, depth: 6 };
+        let zones = { zones: [] }, lastPositions = [], dragging = null, lastNow = 0;
+        const toPx = (c) => ({ x: (x) => c.width / 2 + x / FLOOR.halfWidth * (c.width / 2), y: (y) => c.height - y / FLOOR.depth * c.height });
+        function toMetres(c, event) {
+          const r = c.getBoundingClientRect();
+          const cx = (event.clientX - r.left) / r.width * c.width, cy = (event.clientY - r.top) / r.height * c.height;
+          return { x: (cx - c.width / 2) / (c.width / 2) * FLOOR.halfWidth, y: (c.height - cy) / c.height * FLOOR.depth };
+        }
         function drawFloor(now, positions) {
-          for (const p of positions) trails.push({ t: now, x: p.x, y: p.y, ghost: !p.counted });
-          while (trails.length && trails[0].t < now - 10) trails.shift();
+          if (now !== null) {
+            lastNow = now;
+            for (const p of positions) trails.push({ t: now, x: p.x, y: p.y, ghost: !p.counted });
+            while (trails.length && trails[0].t < now - 10) trails.shift();
+          }
+          now = lastNow;
           const c = $("floor"), k = c.getContext("2d"), w = c.width, h = c.height;
-          const px = (x) => w / 2 + x / 4 * (w / 2), py = (y) => h - y / 6 * h;
+          const { x: px, y: py } = toPx(c);
           k.clearRect(0, 0, w, h);
+          const shown = dragging ? zones.zones.concat([dragging]) : zones.zones;
+          for (const z of shown) {
+            k.fillStyle = z.kind === "include" ? "rgba(46,125,50,0.18)" : "rgba(198,40,40,0.22)";
+            k.strokeStyle = z.kind === "include" ? "#2e7d32" : "#c62828";
+            k.fillRect(px(z.xMin), py(z.yMax), px(z.xMax) - px(z.xMin), py(z.yMin) - py(z.yMax));
+            k.strokeRect(px(z.xMin), py(z.yMax), px(z.xMax) - px(z.xMin), py(z.yMin) - py(z.yMax));
+            k.fillText(z.name || "", px(z.xMin) + 3, py(z.yMax) + 11);
+          }
+          if (zones.range) {
+            k.strokeStyle = "#6a1b9a"; k.setLineDash([4, 4]); k.beginPath(); k.moveTo(0, py(zones.range)); k.lineTo(w, py(zones.range)); k.stroke(); k.setLineDash([]);
+          }
           k.strokeStyle = "#ccc"; k.beginPath(); k.moveTo(w / 2, h); k.lineTo(0, h - w / 2 * Math.tan(Math.PI / 6)); k.moveTo(w / 2, h);
           k.lineTo(w, h - w / 2 * Math.tan(Math.PI / 6)); k.stroke();
           for (const s of trails) {
@@ -267,6 +303,58 @@ enum SetupPage {
             k.beginPath(); k.arc(px(p.x), py(p.y), 7, 0, 2 * Math.PI); k.fill();
           }
         }
+
+        function showZones() {
+          $("range").value = zones.range || "";
+          $("zone-list").replaceChildren(...zones.zones.map((z, i) => {
+            const li = document.createElement("li");
+            li.textContent = z.kind + " " + z.name + ": x " + z.xMin.toFixed(1) + " to " + z.xMax.toFixed(1) + " m, y " +
+              z.yMin.toFixed(1) + " to " + z.yMax.toFixed(1) + " m ";
+            const b = document.createElement("button"); b.type = "button"; b.textContent = "remove";
+            b.addEventListener("click", () => { zones.zones.splice(i, 1); showZones(); });
+            li.append(b);
+            return li;
+          }));
+          drawFloor(null, lastPositions);
+        }
+        async function loadZones() {
+          try { const r = await fetch("/zones"); if (r.ok) { zones = await r.json(); showZones(); } } catch (e) { /* shown when saving */ }
+        }
+        async function saveZones() {
+          const range = Number($("range").value);
+          zones.range = $("range").value === "" ? undefined : range;
+          const r = await fetch("/zones", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(zones) });
+          $("zones-status").textContent = (await r.text()).trim();
+          if (r.ok) loadZones();
+        }
+        (() => {
+          const c = $("floor");
+          c.addEventListener("mousedown", (e) => {
+            const m = toMetres(c, e);
+            dragging = { kind: $("zone-kind").value, name: $("zone-kind").value + " " + (zones.zones.length + 1), x0: m.x, y0: m.y,
+                         xMin: m.x, xMax: m.x, yMin: m.y, yMax: m.y };
+          });
+          c.addEventListener("mousemove", (e) => {
+            if (!dragging) return;
+            const m = toMetres(c, e);
+            Object.assign(dragging, { xMin: Math.min(dragging.x0, m.x), xMax: Math.max(dragging.x0, m.x),
+                                      yMin: Math.min(dragging.y0, m.y), yMax: Math.max(dragging.y0, m.y) });
+            drawFloor(null, lastPositions);
+          });
+          window.addEventListener("mouseup", () => {
+            if (!dragging) return;
+            const z = dragging; dragging = null;
+            if (z.xMax - z.xMin > 0.1 && z.yMax - z.yMin > 0.1) {
+              const round = (v) => Math.round(v * 100) / 100;
+              zones.zones.push({ kind: z.kind, name: z.name, xMin: round(z.xMin), xMax: round(z.xMax), yMin: round(z.yMin), yMax: round(z.yMax) });
+            }
+            showZones();
+            $("zones-status").textContent = "not saved yet";
+          });
+          $("zones-save").addEventListener("click", saveZones);
+          $("zones-clear").addEventListener("click", () => { zones = { zones: [] }; showZones(); });
+          loadZones();
+        })();
 
         function drawMask(m) {
           const c = $("mask"), k = c.getContext("2d");
