@@ -246,12 +246,16 @@ import Testing
         return try TestSupport.run("/bin/sh", ["-c", "promtool check metrics < '\(file.path)'"])
     }
 
-    /// A minimal HTTP/1.0 GET over loopback, so the test depends on nothing but the socket API.
-    static func httpGet(port: Int, path: String) throws -> String {
-        guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to metrics port \(port) failed") }
+    /// A raw HTTP/1.0 request over loopback with the given headers and body (so the tests depend on nothing but
+    /// the socket API): the status, the head and the body of the answer.
+    static func httpRequest(port: Int, _ method: String, _ path: String, headers: [String] = [], body: String = "") throws
+        -> (status: Int, head: String, body: String) {
+        guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to port \(port) failed") }
         defer { close(fd) }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let text = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n" + headers.map { $0 + "\r\n" }.joined()
+            + (body.isEmpty ? "" : "Content-Length: \(body.utf8.count)\r\n") + "\r\n" + body
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -259,10 +263,17 @@ import Testing
             if n <= 0 { break }
             response += chunk[0..<n]
         }
-        let text = String(decoding: response, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw TestFailure("no HTTP response: \(text)") }
-        guard text.hasPrefix("HTTP/1.0 200") || text.hasPrefix("HTTP/1.1 200") else { throw TestFailure("HTTP status: \(text.prefix(40))") }
-        return String(text[split.upperBound...])
+        let all = String(decoding: response, as: UTF8.self)
+        guard let split = all.range(of: "\r\n\r\n") else { throw TestFailure("no HTTP response: \(all)") }
+        let status = Int(all.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return (status, String(all[..<split.lowerBound]), String(all[split.upperBound...]))
+    }
+
+    /// A GET that must answer 200: its body.
+    static func httpGet(port: Int, path: String) throws -> String {
+        let r = try httpRequest(port: port, "GET", path)
+        guard r.status == 200 else { throw TestFailure("HTTP status: \(r.head.prefix(40))") }
+        return r.body
     }
 }
 

@@ -157,27 +157,6 @@ import Testing
         #expect((metric("presence_tick_duration_seconds_count") ?? 0) > ticksBefore + 50, "the pipeline stopped")
     }
 
-    /// A raw HTTP/1.0 request with the given headers and body; the status line and the body of the answer.
-    static func request(port: Int, _ method: String, _ path: String, headers: [String] = [], body: String = "") throws -> (status: Int, head: String, body: String) {
-        guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to \(port) failed") }
-        defer { close(fd) }
-        let text = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n" + headers.map { $0 + "\r\n" }.joined()
-            + (body.isEmpty ? "" : "Content-Length: \(body.utf8.count)\r\n") + "\r\n" + body
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var response: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            response += chunk[0..<n]
-        }
-        let all = String(decoding: response, as: UTF8.self)
-        guard let split = all.range(of: "\r\n\r\n") else { throw TestFailure("no HTTP answer: \(all)") }
-        let status = Int(all.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return (status, String(all[..<split.lowerBound]), String(all[split.upperBound...]))
-    }
-
     /// With `[web] token`, every request carries it: a header, the cookie, or the page's `?token=` once
     /// (which sets the cookie). Without it: 401, for the page, its stream and the metrics alike.
     @Test func aTokenIsAskedOfEveryRequest() throws {
@@ -185,17 +164,17 @@ import Testing
         _ = try daemon.connect()
         let port = daemon.metricsPort
         for path in ["/", "/live", "/metrics", "/setup.js", "/healthz"] {
-            #expect(try Self.request(port: port, "GET", path).status == 401, "\(path)")
-            #expect(try Self.request(port: port, "GET", path, headers: ["Authorization: Bearer wrong"]).status == 401, "\(path)")
-            #expect(try Self.request(port: port, "GET", path, headers: ["Cookie: presenced_token=s3cret-toke"]).status == 401)
+            #expect(try DaemonTests.httpRequest(port: port, "GET", path).status == 401, "\(path)")
+            #expect(try DaemonTests.httpRequest(port: port, "GET", path, headers: ["Authorization: Bearer wrong"]).status == 401, "\(path)")
+            #expect(try DaemonTests.httpRequest(port: port, "GET", path, headers: ["Cookie: presenced_token=s3cret-toke"]).status == 401)
         }
-        let metrics = try Self.request(port: port, "GET", "/metrics", headers: ["Authorization: Bearer s3cret-token"])
+        let metrics = try DaemonTests.httpRequest(port: port, "GET", "/metrics", headers: ["Authorization: Bearer s3cret-token"])
         #expect(metrics.status == 200 && metrics.body.contains("presence_occupied"))
-        let page = try Self.request(port: port, "GET", "/?token=s3cret-token")
+        let page = try DaemonTests.httpRequest(port: port, "GET", "/?token=s3cret-token")
         #expect(page.status == 200)
         #expect(Self.header("Set-Cookie", in: page.head)?.hasPrefix("presenced_token=s3cret-token; Path=/; HttpOnly; SameSite=Strict") == true,
                 "\(page.head)")
-        #expect(try Self.request(port: port, "GET", "/setup.js", headers: ["Cookie: a=b; presenced_token=s3cret-token"]).status == 200)
+        #expect(try DaemonTests.httpRequest(port: port, "GET", "/setup.js", headers: ["Cookie: a=b; presenced_token=s3cret-token"]).status == 200)
         // A listener others can reach needs a token; with one, the configuration is good.
         let dir = try TestSupport.temporaryDirectory()
         let file = dir.appendingPathComponent("open.toml").path
@@ -210,15 +189,15 @@ import Testing
         let off = try DaemonTests.RunningDaemon()
         _ = try off.connect()
         let json = "{\"occupied\": false}"
-        #expect(try Self.request(port: off.metricsPort, "POST", "/label", headers: [origin(off.metricsPort)], body: json).status == 409)
+        #expect(try DaemonTests.httpRequest(port: off.metricsPort, "POST", "/label", headers: [origin(off.metricsPort)], body: json).status == 409)
         let daemon = try DaemonTests.RunningDaemon(extra: "[recording]\ndir = \"clips\"\nflight_recorder = \"3s\"\nclip_after = \"2s\"\n")
         _ = try daemon.connect()
         let port = daemon.metricsPort
-        #expect(try Self.request(port: port, "POST", "/label", body: json).status == 403, "no Origin")
-        #expect(try Self.request(port: port, "POST", "/label", headers: ["Origin: http://evil.example"], body: json).status == 403)
-        #expect(try Self.request(port: port, "GET", "/label").status == 405)
-        #expect(try Self.request(port: port, "POST", "/label", headers: [origin(port)], body: "{\"occupied\":1}").status == 400)
-        let answer = try Self.request(port: port, "POST", "/label", headers: [origin(port)], body: json)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", body: json).status == 403, "no Origin")
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", headers: ["Origin: http://evil.example"], body: json).status == 403)
+        #expect(try DaemonTests.httpRequest(port: port, "GET", "/label").status == 405)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", headers: [origin(port)], body: "{\"occupied\":1}").status == 400)
+        let answer = try DaemonTests.httpRequest(port: port, "POST", "/label", headers: [origin(port)], body: json)
         #expect(answer.status == 202, "\(answer)")
         let clips = daemon.dir.appendingPathComponent("clips").path
         var labelled: [String] = []
@@ -247,14 +226,14 @@ import Testing
         _ = try daemon.connect()
         let port = daemon.metricsPort, origin = "Origin: http://127.0.0.1:\(port)"
         let body = "{\"countdown\": 2, \"duration\": 10}"
-        #expect(try Self.request(port: port, "POST", "/calibrate", headers: ["Origin: http://evil.example"], body: body).status == 403)
-        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: "{\"duration\": 5}").status == 400)
-        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: "{\"size\": 5}").status == 400)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/calibrate", headers: ["Origin: http://evil.example"], body: body).status == 403)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/calibrate", headers: [origin], body: "{\"duration\": 5}").status == 400)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/calibrate", headers: [origin], body: "{\"size\": 5}").status == 400)
         let live = try HTTPStream(port: port, path: "/live")
         _ = try live.readHead()
-        let started = try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: body)
+        let started = try DaemonTests.httpRequest(port: port, "POST", "/calibrate", headers: [origin], body: body)
         #expect(started.status == 202, "\(started)")
-        #expect(try Self.request(port: port, "POST", "/calibrate", headers: [origin], body: body).status == 409, "one at a time")
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/calibrate", headers: [origin], body: body).status == 409, "one at a time")
         var phases: [String] = []
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, phases.last != "done", phases.last != "failed", let e = live.nextEvent() {
@@ -289,19 +268,19 @@ import Testing
         _ = try daemon.connect()
         let port = daemon.metricsPort, origin = "Origin: http://127.0.0.1:\(port)"
         let zones = #"{"zones":[{"kind":"exclude","name":"fan","xMin":0.5,"xMax":1,"yMin":2,"yMax":2.5}],"range":4.5}"#
-        #expect(try Self.request(port: port, "POST", "/zones", headers: ["Origin: http://evil.example"], body: zones).status == 403)
-        let bad = try Self.request(port: port, "POST", "/zones", headers: [origin], body: #"{"zones":[],"range":-1}"#)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/zones", headers: ["Origin: http://evil.example"], body: zones).status == 403)
+        let bad = try DaemonTests.httpRequest(port: port, "POST", "/zones", headers: [origin], body: #"{"zones":[],"range":-1}"#)
         #expect(bad.status == 400 && bad.body.contains("range"), "\(bad)")
-        #expect(try Self.request(port: port, "POST", "/zones", headers: [origin], body: "[1,2]").status == 400)
-        #expect(try Self.request(port: port, "POST", "/zones", headers: [origin], body: zones).status == 202)
-        let served = try Self.request(port: port, "GET", "/zones")
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/zones", headers: [origin], body: "[1,2]").status == 400)
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/zones", headers: [origin], body: zones).status == 202)
+        let served = try DaemonTests.httpRequest(port: port, "GET", "/zones")
         #expect(served.status == 200 && served.body.contains(#""name":"fan""#) && served.body.contains(#""range":4.5"#), "\(served)")
         #expect(TestSupport.eventually(timeout: 20) { FileManager.default.fileExists(atPath: state + "/zones.json") })
         kill(daemon.process.processIdentifier, SIGTERM)
         daemon.process.waitUntilExit()
         let again = try DaemonTests.RunningDaemon(stateDir: state)
         _ = try again.connect()
-        let after = try Self.request(port: again.metricsPort, "GET", "/zones")
+        let after = try DaemonTests.httpRequest(port: again.metricsPort, "GET", "/zones")
         #expect(after.body == served.body, "\(after.body)")
     }
 

@@ -85,37 +85,15 @@ public final class PipelineService: Service, Sendable {
             // The first sample comes now (or soon): the saved times move on by the time the daemon was away.
             pipeline.restore(restoring.room, elapsed: max(0, RoomStateFile.wallClock() - restoring.savedAt))
         }
-        actions?.hasRadar = source.sensors.contains(.radar)
-        // The zones drawn on the live page, as saved.
-        let saved = ZonesFile.load(stateDir: start.config.state.dir)
-        if let problem = saved.problem { logger.warning("zones not used", metadata: ["reason": "\(problem)"]) }
-        pipeline.radarZones = saved.zones
-        actions?.startZones(saved.zones)
         var saver = roomFile.map { RoomStateSaver(file: $0, logger: logger) }
         defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
         var ticks = 0
-        let live = self.live
-        var mask: MaskThumbnail?, preview: PreviewThumbnail?
-        // An empty-room calibration asked for on the live page: learns from the radar's reports as they come.
-        var pageCalibration: PageCalibration?
-        pipeline.radarReportSink = { report, t in pageCalibration?.add(report, at: t) }
-        if let live {
-            // Made only while a browser watches: the newest foreground mask, small (and the picture, small and
-            // grey, only when [web] camera_preview allows it).
-            let running = self.running
-            pipeline.maskSink = { frame, pixels in
-                guard live.isWatched else { return }
-                mask = MaskThumbnail(mask: pixels, frameWidth: frame.width, frameHeight: frame.height)
-                preview = running.config.web.cameraPreview ? PreviewThumbnail(frame) : nil
-            }
-        }
+        let page = LivePageSession(live: live, actions: actions, running: running, logger: logger)
+        page.attach(to: pipeline, sensors: source.sensors, stateDir: start.config.state.dir)
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
-            live?.offerTick(t: tick.features.t) {
-                LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview,
-                              calibration: pageCalibration?.json(at: tick.features.t))
-            }
+            page.offer(tick, pipeline: pipeline)
         }
         var events: [PresenceEvent] = []
         var drops = DropCounter(metrics: metrics)
@@ -151,49 +129,7 @@ public final class PipelineService: Service, Sendable {
                 break
             }
             pipeline.take(item, events: &events)
-            if let actions, pipeline.lastSampleTime != .min {
-                let t = pipeline.lastSampleTime
-                for occupied in actions.takeLabels() {
-                    flightRecorder?.add(label: occupied, at: t)
-                    logger.notice("labelled on the live page", metadata: ["occupied": "\(occupied)", "t": "\(Nanos.rfc3339(t))"])
-                }
-                if let zones = actions.takeZones() {
-                    pipeline.radarZones = zones
-                    do {
-                        try ZonesFile.save(zones, stateDir: running.config.state.dir)
-                        logger.notice("zones from the live page applied", metadata: ["zones": "\(zones.zones.count)", "range": "\(zones.range.map { "\($0) m" } ?? "the module's")"])
-                    } catch {
-                        logger.error("zones from the live page applied but not kept", metadata: ["error": "\(error)"])
-                    }
-                }
-                if let asked = actions.takeCalibration() {
-                    pageCalibration = PageCalibration(at: t, countdown: asked.countdown, duration: asked.duration)
-                    logger.notice("radar calibration started on the live page", metadata: [
-                        "countdown": "\(DurationText.format(asked.countdown))", "duration": "\(DurationText.format(asked.duration))"])
-                }
-                if let calibration = pageCalibration, calibration.isRunning {
-                    if let learned = calibration.advance(to: t) {
-                        let file = RadarCalibrationFile(calibration: learned, sources: ["live page: \(running.config.radar?.device ?? "radar")"])
-                        let dir = running.config.state.dir
-                        do {
-                            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                            try file.write(to: dir + "/" + PageCalibration.fileName)
-                            let now = running.now
-                            pipeline.reconfigure(tracker: now.config.fusion.trackerParameters, classifier: now.classifier, radarCalibration: learned)
-                            calibrationCreated = file.createdSeconds
-                            logger.notice("radar calibration from the live page applied", metadata: ["file": "\(dir)/\(PageCalibration.fileName)"])
-                        } catch {
-                            calibration.fail("not kept: \(error.description)")
-                        }
-                    }
-                    if !calibration.isRunning {
-                        actions.calibrationEnded()
-                        if calibration.phase == .failed {
-                            logger.warning("radar calibration on the live page failed", metadata: ["reason": "\(calibration.message)"])
-                        }
-                    }
-                }
-            }
+            if let created = page.carryOut(pipeline: pipeline, flightRecorder: flightRecorder) { calibrationCreated = created }
             drops.update(radarBadFrames: pipeline.radarBadFrames, source: source.dropped, pipeline: pipeline)
             guard ticks > ticksBefore || !events.isEmpty else { continue }
             if ticks > ticksBefore {
@@ -208,7 +144,7 @@ public final class PipelineService: Service, Sendable {
             metrics.record(events: events, state: state)
             // Every tick, so that a new client's hello carries the latest confidence.
             let lines = hub.publish(events, state: state)
-            for (event, line) in zip(events, lines) { live?.offerEvent(event, line: line) }
+            page.offer(events: events, lines: lines)
             flightRecorder?.add(events: events, lines: lines)
             let firstTick = ticksBefore == 0 && ticks > 0
             if !events.isEmpty || firstTick {

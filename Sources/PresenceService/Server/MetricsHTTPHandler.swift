@@ -21,6 +21,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     let running: RunningConfig
     private var request: HTTPRequestHead?
     private var body: [UInt8] = []
+    private var bodyTooLarge = false
 
     init(registry: PrometheusCollectorRegistry, health: DaemonHealth, live: LiveFeed, actions: LiveActions, running: RunningConfig) {
         self.registry = registry
@@ -35,8 +36,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         case .head(let head):
             request = head
             body.removeAll()
+            bodyTooLarge = false
         case .body(let buffer):
-            if body.count + buffer.readableBytes <= Self.maxBody { body += buffer.readableBytesView } else { body = [UInt8](repeating: 0, count: Self.maxBody + 1) }
+            if body.count + buffer.readableBytes <= Self.maxBody { body += buffer.readableBytesView } else { bodyTooLarge = true }
         case .end:
             guard let request else { return }
             self.request = nil
@@ -54,6 +56,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
                         extra: [("WWW-Authenticate", "Bearer")])
         }
         let extra = verdict == .allowedSetCookie ? [("Set-Cookie", WebAccess.setCookie(web.token))] : []
+        guard !bodyTooLarge else {
+            return send(context, request, (.payloadTooLarge, "text/plain; charset=utf-8", Array("a body over \(Self.maxBody) bytes\n".utf8)), extra: extra)
+        }
         let path = WebAccess.path(request.uri)
         if request.method == .GET, path == "/live" { return startLive(context: context, request: request, extra: extra) }
         let text = "text/plain; charset=utf-8"
@@ -83,7 +88,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         guard WebAccess.sameOrigin(request) else {
             return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
         }
-        guard body.count <= Self.maxBody else { return (.payloadTooLarge, text, Array("body over \(Self.maxBody) bytes\n".utf8)) }
         let json = String(decoding: body, as: UTF8.self).filter { !$0.isWhitespace }
         let occupied: Bool
         switch json {
@@ -124,7 +128,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         guard WebAccess.sameOrigin(request) else {
             return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
         }
-        guard body.count <= Self.maxBody else { return (.payloadTooLarge, text, Array("body over \(Self.maxBody) bytes\n".utf8)) }
         switch ZonesFile.decode(body) {
         case .failure(let problem): return (.badRequest, text, Array("\(problem.description)\n".utf8))
         case .success(let zones):
