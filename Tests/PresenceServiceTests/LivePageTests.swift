@@ -134,6 +134,9 @@ import Testing
         }
         #expect((first["sensors"] as? [String: String])?["radar"] == "ok")
         #expect((first["audio"] as? [String: Any])?["sound"] is [String: Any])
+        // The mask, never the picture (without [web] camera_preview).
+        #expect(ticks.contains { ($0["camera"] as? [String: Any])?["mask"] is [String: Any] })
+        #expect(ticks.allSatisfy { ($0["camera"] as? [String: Any])?["preview"] == nil })
         // At most 5 Hz of sample time (the replay runs at 10x: 50 a second of wall time).
         let times = ticks.compactMap { $0["t"] as? Int64 ?? ($0["t"] as? Int).map(Int64.init) }
         #expect(times.count == ticks.count && ticks.count > 5)
@@ -258,6 +261,24 @@ import Testing
             let after = (try? DaemonTests.httpGet(port: again.metricsPort, path: "/metrics")) ?? ""
             return (PrometheusText.value(of: "presence_calibration_age_seconds", in: after) ?? -1) >= 0
         }, "the calibration's age is not exported after the restart")
+    }
+
+    /// With `[web] camera_preview = true` the page gets the picture too, small and grey.
+    @Test func thePictureOnlyWithCameraPreview() throws {
+        let daemon = try DaemonTests.RunningDaemon(extra: "[web]\ncamera_preview = true\n")
+        _ = try daemon.connect()
+        let live = try HTTPStream(port: daemon.metricsPort, path: "/live")
+        _ = try live.readHead()
+        var preview: [String: Any]?
+        for _ in 0..<50 {
+            guard let e = live.nextEvent() else { break }
+            if e.name == nil, let p = (DaemonTests.json(e.data)["camera"] as? [String: Any])?["preview"] as? [String: Any] {
+                preview = p
+                break
+            }
+        }
+        #expect(preview?["w"] as? Int == 80 && preview?["h"] as? Int == 60 && (preview?["pixels"] as? String)?.count == 6400,
+                "\(String(describing: preview))")
     }
 
     /// `POST /zones`: the zones drawn on the page, checked (400 with the reason), kept in `[state] dir`, served by
