@@ -250,7 +250,7 @@ import Testing
     /// the socket API): the status, the head and the body of the answer.
     static func httpRequest(port: Int, _ method: String, _ path: String, headers: [String] = [], body: String = "") throws
         -> (status: Int, head: String, body: String) {
-        guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to port \(port) failed") }
+        guard let fd = TestSupport.connectLoopback(port: port, within: 20) else { throw TestFailure("connect to port \(port) failed") }
         defer { close(fd) }
         let text = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n" + headers.map { $0 + "\r\n" }.joined()
             + (body.isEmpty ? "" : "Content-Length: \(body.utf8.count)\r\n") + "\r\n" + body

@@ -17,7 +17,7 @@ import Testing
         private var pending: [UInt8] = []
 
         init(port: Int, path: String, receiveBuffer: Int32? = nil) throws {
-            guard let fd = TestSupport.connectLoopback(port: port) else { throw TestFailure("connect to \(port) failed") }
+            guard let fd = TestSupport.connectLoopback(port: port, within: 20) else { throw TestFailure("connect to \(port) failed") }
             self.fd = fd
             if var size = receiveBuffer {
                 setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -200,6 +200,8 @@ import Testing
         #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", headers: ["Origin: http://evil.example"], body: json).status == 403)
         #expect(try DaemonTests.httpRequest(port: port, "GET", "/label").status == 405)
         #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", headers: [origin(port)], body: "{\"occupied\":1}").status == 400)
+        let huge = "{\"occupied\":false" + String(repeating: " ", count: 5000) + "}"
+        #expect(try DaemonTests.httpRequest(port: port, "POST", "/label", headers: [origin(port)], body: huge).status == 413)
         let answer = try DaemonTests.httpRequest(port: port, "POST", "/label", headers: [origin(port)], body: json)
         #expect(answer.status == 202, "\(answer)")
         let clips = daemon.dir.appendingPathComponent("clips").path
@@ -318,6 +320,7 @@ import Testing
         let daemon = try DaemonTests.RunningDaemon(sources: "[replay]\nfile = \"\(recording)\"\nloop = true\nspeed = 2\n",
                                                    extra: "[recording]\ndir = \"clips\"\nflight_recorder = \"3s\"\n")
         _ = try daemon.connect()
+        _ = try DaemonTests.httpRequest(port: daemon.metricsPort, "GET", "/setup.css")  // the listener is up
         let shots = TestSupport.repoRoot.appendingPathComponent(".build/live-page").path
         let check = try TestSupport.run("/usr/bin/python3", [
             TestSupport.repoRoot.appendingPathComponent("scripts/browser/live_page_check.py").path,

@@ -103,7 +103,6 @@ public enum TestSupport {
         return fd
     }
 
-    /// A TCP socket bound to a free loopback port (the caller closes it): listening on it takes the port.
     /// A TCP connection to 127.0.0.1:`port`, or nil when refused.
     public static func connectLoopback(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -119,6 +118,18 @@ public enum TestSupport {
         return fd
     }
 
+    /// A TCP connection to 127.0.0.1:`port`, tried again until `timeout` passes: a daemon's metrics listener
+    /// binds a moment after its socket answers (longer under a sanitizer or emulation).
+    public static func connectLoopback(port: Int, within timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let fd = connectLoopback(port: port) { return fd }
+            if Date() > deadline { return nil }
+            usleep(50_000)
+        }
+    }
+
+    /// A TCP socket bound to a free loopback port (the caller closes it): listening on it takes the port.
     public static func loopbackSocket() -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
