@@ -89,6 +89,10 @@ public final class RadarFeatureExtractor {
 
         public struct Target: Sendable, Equatable {
             public var x: Float, y: Float, speed: Float, counted: Bool
+
+            public init(x: Float, y: Float, speed: Float, counted: Bool) {
+                (self.x, self.y, self.speed, self.counted) = (x, y, speed, counted)
+            }
         }
     }
 

@@ -89,11 +89,11 @@ public final class PipelineService: Service, Sendable {
         defer { if let room = pipeline.roomState { saver?.save(room) } }  // at stop
         hub.publish([], state: pipeline.state)
         var ticks = 0
-        let page = LivePageSession(live: live, actions: actions, running: running, logger: logger)
+        let page = LivePageSession(live: live, actions: actions, hub: hub, running: running, logger: logger)
         page.attach(to: pipeline, sensors: source.sensors, stateDir: start.config.state.dir)
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
-            page.offer(tick, pipeline: pipeline)
+            page.tick(tick, pipeline: pipeline)
         }
         var events: [PresenceEvent] = []
         var drops = DropCounter(metrics: metrics)

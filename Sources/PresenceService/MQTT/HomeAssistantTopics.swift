@@ -32,6 +32,8 @@ struct HomeAssistantTopics: Sendable {
     var occupancy: String { "\(base)/occupancy" }
     var attributes: String { "\(base)/attributes" }
     func sensor(_ s: SensorKind) -> String { "\(base)/sensor/\(s.rawValue)" }
+    /// A zone's state topic: its name made a topic word (`Reading chair` → `reading_chair`).
+    func zone(_ name: String) -> String { "\(base)/zone/\(Self.slug(name))" }
     /// Home Assistant publishes `online` here when it starts: the cue to publish discovery again.
     var homeAssistantStatus: String? { discoveryPrefix.isEmpty ? nil : "\(discoveryPrefix)/status" }
 
@@ -54,6 +56,23 @@ struct HomeAssistantTopics: Sendable {
         w.string("entity_category", "diagnostic")
         w.raw("device", device())
         return ("\(discoveryPrefix)/binary_sensor/\(nodeID)/\(s.rawValue)/config", w.finish())
+    }
+
+    /// An LD2450 include zone's occupancy entity (drawn on the live page); `nil` payload: the zone is gone (an
+    /// empty retained config removes the entity from Home Assistant).
+    func zoneDiscovery(_ name: String, removed: Bool = false) -> (topic: String, payload: String)? {
+        guard !discoveryPrefix.isEmpty else { return nil }
+        let topic = "\(discoveryPrefix)/binary_sensor/\(nodeID)/zone_\(Self.slug(name))/config"
+        if removed { return (topic, "") }
+        var w = entity(object: "zone_\(Self.slug(name))", name: "Zone \(name)", stateTopic: zone(name))
+        w.string("device_class", "occupancy")
+        w.raw("device", device())
+        return (topic, w.finish())
+    }
+
+    static func slug(_ name: String) -> String {
+        let lowered = name.lowercased().unicodeScalars.map { PresenceConfig.MQTT.isTopicWordCharacter($0) ? Character($0) : "_" }
+        return lowered.isEmpty ? "_" : String(lowered)
     }
 
     private func entity(object: String, name: String, stateTopic: String) -> JSONObjectWriter {

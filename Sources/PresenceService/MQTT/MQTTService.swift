@@ -144,7 +144,7 @@ public final class MQTTService: Service, Sendable {
         let keepAlive = TimeAmount.nanoseconds(config.keepAlive), logger = self.logger
         let snapshot: @Sendable () -> MQTTSession.Snapshot = { [self] in
             let last = lastChange.withLockedValue { $0 }
-            return MQTTSession.Snapshot(state: hub.state, sources: last?.sources, count: last?.count)
+            return MQTTSession.Snapshot(state: hub.state, sources: last?.sources, count: last?.count, zones: hub.zones)
         }
         let connecting = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(5))
@@ -193,6 +193,7 @@ public final class MQTTService: Service, Sendable {
             return last
         }
         guard case .connected(let channel) = link.withLockedValue({ $0 }) else { return }
-        channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(state: state, sources: last?.sources, count: last?.count)))
+        channel.pipeline.fireUserInboundEventTriggered(MQTTSession.Command.update(.init(
+            state: state, sources: last?.sources, count: last?.count, zones: hub.zones)))
     }
 }

@@ -16,6 +16,8 @@ final class MQTTSession: ChannelInboundHandler {
         var state: OccupancyState
         var sources: SensorScores?
         var count: Int? = nil
+        /// Occupancy per LD2450 include zone, by name.
+        var zones: [String: Bool] = [:]
     }
 
     enum Command: Sendable {
@@ -44,6 +46,7 @@ final class MQTTSession: ChannelInboundHandler {
     /// What this connection has published, so that an update sends only what changed.
     private var publishedOccupied: Bool?
     private var publishedSensors: [SensorKind: SensorStatus] = [:]
+    private var publishedZones: [String: Bool] = [:]
 
     init(connect: MQTTPacket.Connect, topics: HomeAssistantTopics, keepAlive: TimeAmount,
          accepted: EventLoopPromise<Void>, logger: Logger, snapshot: @escaping @Sendable () -> Snapshot) {
@@ -151,6 +154,7 @@ final class MQTTSession: ChannelInboundHandler {
         if let d = topics.occupancyDiscovery { publish(d.topic, d.payload, context: context) }
         publishedOccupied = nil
         publishedSensors = [:]
+        publishedZones = [:]
         let s = snapshot()
         for sensor in s.state.sensors.keys.sorted() {
             if let d = topics.sensorDiscovery(sensor) { publish(d.topic, d.payload, context: context) }
@@ -176,6 +180,15 @@ final class MQTTSession: ChannelInboundHandler {
             publish(topics.occupancy, HomeAssistantTopics.onOff(s.state.occupied), context: context)
             publishedOccupied = s.state.occupied
         }
+        // Zones: a new one gets its entity first, a removed one loses it, a changed one its state.
+        for name in publishedZones.keys.sorted() where s.zones[name] == nil {
+            if let d = topics.zoneDiscovery(name, removed: true) { publish(d.topic, d.payload, context: context) }
+        }
+        for (name, occupied) in s.zones.sorted(by: { $0.key < $1.key }) where force || publishedZones[name] != occupied {
+            if publishedZones[name] == nil, let d = topics.zoneDiscovery(name) { publish(d.topic, d.payload, context: context) }
+            publish(topics.zone(name), HomeAssistantTopics.onOff(occupied), context: context)
+        }
+        publishedZones = s.zones
     }
 
     /// Retained, QoS 1: a subscriber that asked for QoS 1 gets it at least once from the broker.

@@ -30,6 +30,9 @@ public final class EventHub: Sendable {
     }
 
     public var state: OccupancyState { guarded.withLockedValue { $0.state } }
+    /// Occupancy per LD2450 include zone (ZoneOccupancy), by zone name; empty without zones.
+    private let zoneStates = NIOLockedValueBox<[String: Bool]>([:])
+    public var zones: [String: Bool] { zoneStates.withLockedValue { $0 } }
     public var subscriberCount: Int { guarded.withLockedValue { $0.count } }
 
     /// Sends `hello` with the current state and adds the client, atomically with respect to `publish`, so
@@ -72,6 +75,14 @@ public final class EventHub: Sendable {
             for observer in observers.withLockedValue({ $0 }) { observer(events, state) }
         }
         return lines
+    }
+
+    /// New zone states: the observers (MQTT) are told, with no events. Socket clients are not: the socket
+    /// protocol has no zones.
+    public func publish(zones: [String: Bool]) {
+        zoneStates.withLockedValue { $0 = zones }
+        let state = self.state
+        for observer in observers.withLockedValue({ $0 }) { observer([], state) }
     }
 
     private func send(_ events: [PresenceEvent], state: OccupancyState) -> [String] {

@@ -5,11 +5,14 @@ import PresenceDSP
 import PresencePipeline
 
 /// The live page's side of the pipeline's thread (PipelineService): what it hands the browsers (ticks with
-/// the mask and the radar's view, events) and what it carries out for them (labels for the flight recorder,
-/// zones, an empty-room calibration). Lives on the pipeline's thread only.
+/// the mask and the radar's view, events), what it carries out for them (labels for the flight recorder,
+/// zones, an empty-room calibration), and the occupancy of the zones drawn there (to the hub: MQTT). Lives on
+/// the pipeline's thread only.
 final class LivePageSession {
     private let live: LiveFeed?
     private let actions: LiveActions?
+    private let hub: EventHub?
+    private var zoneOccupancy = ZoneOccupancy()
     private let running: RunningConfig
     private let logger: Logger
     private var mask: MaskThumbnail?
@@ -17,9 +20,10 @@ final class LivePageSession {
     /// An empty-room calibration asked for on the page: learns from the radar's reports as they come.
     private var calibration: PageCalibration?
 
-    init(live: LiveFeed?, actions: LiveActions?, running: RunningConfig, logger: Logger) {
+    init(live: LiveFeed?, actions: LiveActions?, hub: EventHub?, running: RunningConfig, logger: Logger) {
         self.live = live
         self.actions = actions
+        self.hub = hub
         self.running = running
         self.logger = logger
     }
@@ -43,11 +47,19 @@ final class LivePageSession {
         }
     }
 
-    /// A tick, for the browsers (at most 5 Hz, and only while one watches).
-    func offer(_ tick: Pipeline.Tick, pipeline: Pipeline) {
+    /// A tick: the zones' occupancy (where an LD2450 has include zones), then the browsers (at most 5 Hz, and
+    /// only while one watches).
+    func tick(_ tick: Pipeline.Tick, pipeline: Pipeline) {
+        let zones = pipeline.radarZones
+        if zones.zones.contains(where: { $0.kind == .include }) || !zoneOccupancy.states.isEmpty {
+            let view = pipeline.radarView
+            if zoneOccupancy.update(t: tick.features.t, targets: view.tracksTargets ? view.targets : [], zones: zones) {
+                hub?.publish(zones: zoneOccupancy.states)
+            }
+        }
         live?.offerTick(t: tick.features.t) {
             LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview,
-                          calibration: calibration?.json(at: tick.features.t))
+                          calibration: calibration?.json(at: tick.features.t), zones: zoneOccupancy.states)
         }
     }
 

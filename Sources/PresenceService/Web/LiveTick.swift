@@ -8,7 +8,8 @@ import PresencePipeline
 enum LiveTick {
     /// `radar`: the radar's per-gate view (`Pipeline.radarView`); `mask`: the newest foreground mask, small.
     static func json(_ tick: Pipeline.Tick, state: OccupancyState, radar view: RadarFeatureExtractor.View? = nil,
-                     mask: MaskThumbnail? = nil, preview: PreviewThumbnail? = nil, calibration: String? = nil) -> String {
+                     mask: MaskThumbnail? = nil, preview: PreviewThumbnail? = nil, calibration: String? = nil,
+                     zones: [String: Bool] = [:]) -> String {
         let f = tick.features
         var w = JSONObjectWriter()
         w.raw("t", String(f.t))
@@ -27,6 +28,12 @@ enum LiveTick {
         if f.present.contains(.radar) { w.raw("radar", radar(f, view: view)) }
         // A calibration started on the page (PageCalibration): its phase, seconds left, reports learned from.
         if let calibration { w.raw("calibration", calibration) }
+        // Occupancy per LD2450 include zone (ZoneOccupancy), by name.
+        if !zones.isEmpty {
+            var z = JSONObjectWriter()
+            for (name, occupied) in zones.sorted(by: { $0.key < $1.key }) { z.raw(name, occupied ? "true" : "false") }
+            w.raw("zones", z.finish())
+        }
         return w.finish()
     }
 

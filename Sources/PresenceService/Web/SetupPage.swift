@@ -64,6 +64,7 @@ enum SetupPage {
                 <option value="exclude">exclude</option></select></label>
               <label>Range <input id="range" type="number" min="0.5" max="8" step="0.1" placeholder="all"> m</label>
               <ul id="zone-list"></ul>
+              <p id="zone-states" class="note"></p>
               <button id="zones-save" type="button">Save zones</button>
               <button id="zones-clear" type="button">Remove all</button>
               <p id="zones-status" class="note" role="status"></p>
@@ -226,6 +227,7 @@ enum SetupPage {
             }));
           }
           if (d.calibration) showCalibration(d.calibration);
+          $("zone-states").textContent = d.zones ? Object.entries(d.zones).map(([z, on]) => z + ": " + (on ? "occupied" : "vacant")).join(", ") : "";
           history.push({ t: d.t / 1e9, p: d.p, occupied: d.occupied });
           while (history.length && history[0].t < d.t / 1e9 - WINDOW) history.shift();
           drawTimeline();
