@@ -32,7 +32,10 @@ public enum Daemon {
         let hub = EventHub(initial: initial, version: version, metrics: metrics)
         let health = DaemonHealth()
         let live = LiveFeed(metrics: metrics)
-        let actions = LiveActions()
+        // The LD2450 zones drawn on the live page, as saved: in use (and served) from the start.
+        let savedZones = ZonesFile.load(stateDir: config.state.dir)
+        if let problem = savedZones.problem { logger.warning("zones not used", metadata: ["reason": "\(problem)"]) }
+        let actions = LiveActions(zones: savedZones.zones)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
         let socket = EventSocketServer(path: config.socket.path, mode: config.socket.mode, group: config.socket.group,

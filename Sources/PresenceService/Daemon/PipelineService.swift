@@ -90,7 +90,7 @@ public final class PipelineService: Service, Sendable {
         hub.publish([], state: pipeline.state)
         var ticks = 0
         let page = LivePageSession(live: live, actions: actions, hub: hub, running: running, logger: logger)
-        page.attach(to: pipeline, sensors: source.sensors, stateDir: start.config.state.dir)
+        page.attach(to: pipeline, sensors: source.sensors)
         pipeline.tickSink = { [unowned pipeline] tick in
             ticks += 1
             page.tick(tick, pipeline: pipeline)

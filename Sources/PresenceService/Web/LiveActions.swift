@@ -11,18 +11,13 @@ public final class LiveActions: Sendable {
     /// Set by the pipeline while a calibration runs: a second one is refused meanwhile.
     private let calibrating = NIOLockedValueBox(false)
     /// The zones in use (for `GET /zones`), and new ones waiting for the pipeline (`POST /zones`).
-    private let zones = NIOLockedValueBox((current: RadarZones(), pending: RadarZones?.none))
+    private let zones: NIOLockedValueBox<(current: RadarZones, pending: RadarZones?)>
 
     var currentZones: RadarZones { zones.withLockedValue { $0.current } }
 
     /// New zones from the page: in use from the pipeline's next sample on.
     func setZones(_ new: RadarZones) {
         zones.withLockedValue { $0 = (new, new) }
-    }
-
-    /// The zones the pipeline starts with (the saved ones).
-    func startZones(_ z: RadarZones) {
-        zones.withLockedValue { $0.current = z }
     }
 
     func takeZones() -> RadarZones? {
@@ -40,7 +35,10 @@ public final class LiveActions: Sendable {
         set { radar.withLockedValue { $0 = newValue } }
     }
 
-    public init() {}
+    /// `zones`: the saved ones (ZonesFile), so that `GET /zones` serves them from the first request on.
+    public init(zones: RadarZones = RadarZones()) {
+        self.zones = NIOLockedValueBox((current: zones, pending: RadarZones?.none))
+    }
 
     /// "Someone is here" (true) or "nobody is here" (false).
     func label(occupied: Bool) {

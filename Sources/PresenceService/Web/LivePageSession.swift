@@ -28,13 +28,11 @@ final class LivePageSession {
         self.logger = logger
     }
 
-    /// Before the first sample: the saved zones, and the sinks that feed the page and the calibration.
-    func attach(to pipeline: Pipeline, sensors: Set<SensorKind>, stateDir: String) {
+    /// Before the first sample: the zones (saved ones, loaded at start), and the sinks that feed the page and
+    /// the calibration.
+    func attach(to pipeline: Pipeline, sensors: Set<SensorKind>) {
         actions?.hasRadar = sensors.contains(.radar)
-        let saved = ZonesFile.load(stateDir: stateDir)
-        if let problem = saved.problem { logger.warning("zones not used", metadata: ["reason": "\(problem)"]) }
-        pipeline.radarZones = saved.zones
-        actions?.startZones(saved.zones)
+        pipeline.radarZones = actions?.currentZones ?? RadarZones()
         pipeline.radarReportSink = { [unowned self] report, t in calibration?.add(report, at: t) }
         guard let live else { return }
         // Made only while a browser watches: the newest foreground mask, small (and the picture, small and grey,
