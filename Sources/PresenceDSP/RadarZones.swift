@@ -31,9 +31,6 @@ public struct RadarZones: Sendable, Equatable, Codable {
         self.range = range
     }
 
-    /// Nothing set: every target counts.
-    public var isEmpty: Bool { zones.isEmpty && range == nil }
-
     /// Does a target at `x`, `y` count?
     public func counts(x: Float, y: Float) -> Bool {
         if let range, y > range { return false }

@@ -13,6 +13,8 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     /// A request body beyond this is refused (the page sends a few bytes).
     static let maxBody = 4096
     static let liveSendBuffer: SocketOptionValue = 32 * 1024
+    /// The routes whose POST changes something.
+    static let changes: Set<Substring> = ["/label", "/calibrate", "/zones"]
 
     let registry: PrometheusCollectorRegistry
     let health: DaemonHealth
@@ -62,6 +64,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         let path = WebAccess.path(request.uri)
         if request.method == .GET, path == "/live" { return startLive(context: context, request: request, extra: extra) }
         let text = "text/plain; charset=utf-8"
+        // Every change the page makes, refused when it does not come from the page itself (WebAccess.sameOrigin).
+        if request.method == .POST, Self.changes.contains(path), !WebAccess.sameOrigin(request) {
+            return send(context, request, (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8)), extra: extra)
+        }
         let answer: Answer = switch (request.method, path) {
         case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToBuffer())
         case (.GET, "/healthz"), (.GET, "/healthz/live"), (.GET, "/healthz/ready"): healthResponse(String(path))
@@ -85,9 +91,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     /// flight recorder's clip (which the label opens when none is open).
     private func label(_ request: HTTPRequestHead) -> Answer {
         let text = "text/plain; charset=utf-8"
-        guard WebAccess.sameOrigin(request) else {
-            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
-        }
         let json = String(decoding: body, as: UTF8.self).filter { !$0.isWhitespace }
         let occupied: Bool
         switch json {
@@ -106,9 +109,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     /// of learning): an empty-room calibration of the radar inside the running daemon (PageCalibration).
     private func calibrate(_ request: HTTPRequestHead) -> Answer {
         let text = "text/plain; charset=utf-8"
-        guard WebAccess.sameOrigin(request) else {
-            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
-        }
         guard actions.hasRadar else {
             return (.conflict, text, Array("no radar: nothing to calibrate\n".utf8))
         }
@@ -125,9 +125,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     /// the next report on.
     private func zones(_ request: HTTPRequestHead) -> Answer {
         let text = "text/plain; charset=utf-8"
-        guard WebAccess.sameOrigin(request) else {
-            return (.forbidden, text, Array("a change must come from the live page itself (Origin)\n".utf8))
-        }
         switch ZonesFile.decode(body) {
         case .failure(let problem): return (.badRequest, text, Array("\(problem.description)\n".utf8))
         case .success(let zones):

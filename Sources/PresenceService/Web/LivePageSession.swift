@@ -48,15 +48,22 @@ final class LivePageSession {
     /// A tick: the zones' occupancy (where an LD2450 has include zones), then the browsers (at most 5 Hz, and
     /// only while one watches).
     func tick(_ tick: Pipeline.Tick, pipeline: Pipeline) {
+        // Made once a tick, and only when the zones or a browser need it.
+        var made: RadarFeatureExtractor.View?
+        func radarView() -> RadarFeatureExtractor.View {
+            if let made { return made }
+            made = pipeline.radarView
+            return made!
+        }
         let zones = pipeline.radarZones
         if zones.zones.contains(where: { $0.kind == .include }) || !zoneOccupancy.states.isEmpty {
-            let view = pipeline.radarView
+            let view = radarView()
             if zoneOccupancy.update(t: tick.features.t, targets: view.tracksTargets ? view.targets : [], zones: zones) {
                 hub?.publish(zones: zoneOccupancy.states)
             }
         }
         live?.offerTick(t: tick.features.t) {
-            LiveTick.json(tick, state: pipeline.state, radar: pipeline.radarView, mask: mask, preview: preview,
+            LiveTick.json(tick, state: pipeline.state, radar: radarView(), mask: mask, preview: preview,
                           calibration: calibration?.json(at: tick.features.t), zones: zoneOccupancy.states)
         }
     }
