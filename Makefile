@@ -145,18 +145,15 @@ deb: release man
 	scripts/deps.sh package
 	scripts/deb.sh $(RELEASE_BIN) $(MAN)
 
-## model: train the default model from Recordings/ (training.tsv, and real training audio: Speech Commands and the
-## sound classifier's training clips);
-## writes models/default.model and its card models/README.md; the next build embeds the model in the binary
+## model: train the default model from Recordings/ (training.tsv, and simulated rooms whose microphone hears a real
+## loudspeaker); sound-only recordings teach it nothing: the microphone alone answers by its sound classifier
+## (Sources/PresenceFusion/MicrophoneAlone.swift). Writes models/default.model and its card models/README.md; the
+## next build embeds the model in the binary
 model: release venv
 	MANIFEST=Recordings/training.tsv PRESENCED=$(RELEASE_BIN) scripts/corpus.sh
-	for k in 1 2 3; do $(PY) scripts/convert/speech_commands.py ../shared/data/speech-commands \
-		Recordings/generated/train/speech-commands-train-$$k.mcap --part train-$$k || exit 1; done
-	for k in 1 2 3 4; do $(PY) scripts/convert/sound_clips.py ../shared/data data/sound \
-		Recordings/generated/train/sound-clips-train-$$k.mcap --split train-$$k || exit 1; done
 	PRESENCED=$(RELEASE_BIN) PY=$(PY) scripts/loudspeaker-rooms.sh train Recordings/generated/train
-	$(RELEASE_BIN) train Recordings/generated/train/*.mcap --out models/default.model \
-		--train-only Recordings/generated/train/sound-clips-train-*.mcap
+	$(RELEASE_BIN) train $$(awk '!/^#/ && NF == 4 {print "Recordings/" $$1}' Recordings/training.tsv) \
+		Recordings/generated/train/loudspeaker-*.mcap --out models/default.model
 
 ## sound-model: train the sound classifier on real recordings (scripts/sound/: ../shared/data and data/sound);
 ## writes models/sound.model, models/sound.onnx and the card models/SOUND.md; about 15 minutes on 2 cores

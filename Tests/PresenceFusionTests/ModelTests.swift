@@ -142,6 +142,27 @@ import Testing
         #expect(fusion.classify(FeatureVector(t: 0, present: [])).probability == 0)
     }
 
+    /// The microphone alone answers by how much it hears a person (the sound classifier's speech and body
+    /// classes), not through the model: a dog or rain however loud is no one, a quiet room is no one.
+    @Test func theMicrophoneAloneAnswersByWhatItHears() throws {
+        let fusion = try MLPFusion(model: Self.model())
+        func heard(_ scores: [String: Float], present: SensorSet = [.audio]) -> FusionResult {
+            var f = FeatureVector(t: 0, present: present)
+            f[.audioLevel] = -20
+            f[.audioAboveFloor] = 40
+            for (name, p) in scores { f[.audioSound(Feature.soundClasses.firstIndex(of: name)!)] = p }
+            return fusion.classify(f)
+        }
+        #expect(abs(heard(["speech": 0.7, "body": 0.2, "music": 0.1]).probability - 0.9) < 1e-6)
+        #expect(heard(["animal": 0.9, "speech": 0.1]).probability < 0.2, "a dog")
+        #expect(heard(["nature": 1]).probability == 0, "rain")
+        #expect(heard([:]).probability == 0, "nothing over the floor: the classifier's scores are all 0")
+        #expect(heard(["speech": 0.8, "body": 0.6]).probability == 1)
+        // With the other sensors there, the microphone's own score is the same answer.
+        let all = heard(["body": 0.75], present: .all)
+        #expect(all.sources[.audio] == 0.75)
+    }
+
     /// The model the binary carries is models/default.model, byte for byte, and it loads.
     @Test func theBuiltInModelIsTheShippedFile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

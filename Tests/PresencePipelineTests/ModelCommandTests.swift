@@ -52,6 +52,10 @@ import Testing
         let onlyUnlabelled = try TestSupport.presenced("train", unlabelled, "--out", model)
         #expect(onlyUnlabelled.status == 65 && onlyUnlabelled.stderr.contains("u.mcap: no /labels/occupancy: not used")
                 && onlyUnlabelled.stderr.contains("nothing to train on"), "\(onlyUnlabelled.stderr)")
+        // Sound only: the microphone alone answers by its sound classifier, so there is nothing to learn.
+        let soundOnly = try TestSupport.presenced("train", speech, "--out", model)
+        #expect(soundOnly.status == 65 && soundOnly.stderr.contains("speech-commands.mcap: sound only: not used")
+                && soundOnly.stderr.contains("nothing to train on"), "\(soundOnly.stderr)")
         // Only an empty room (and the unlabelled file, skipped): nothing to tell apart.
         let lamp = dir.appendingPathComponent("lamp.mcap").path
         try #require(try TestSupport.presenced("simulate", "--scene", "lamp", "--duration", "10s", "--out", lamp).status == 0)

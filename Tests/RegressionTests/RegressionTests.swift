@@ -12,8 +12,8 @@ import Testing
     /// them (as a known issue): when one is fixed, the test says so and its line here must go.
     static let knownFailures: [String: String] = [
         "speech-commands": """
-            by sound alone the model takes a running tap and a cat for a person: a false alarm at 53.4 s in the \
-            room tone, never cleared (issue 23: a sound classifier that knows what people sound like)
+            by sound alone the sound classifier hears the cat's meow (a high, voiced call) as a person: a false \
+            alarm at 54.1 s, held until the words that follow (issue 23)
             """,
     ]
 

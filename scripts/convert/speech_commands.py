@@ -2,11 +2,8 @@
 """Converts real audio from the Speech Commands data set into a labelled,
 audio-only recording (DESIGN.md §3), written with Python's own MCAP stack.
 
-Usage: speech_commands.py DATA_DIR OUT.mcap [--part eval|train-1|train-2|train-3]
-  eval (the default): Recordings/speech-commands.mcap   (make recordings-real)
-  train-1, -2, -3: the model's training recordings (make model): other word
-         clips and other stretches of the background sounds, none of eval's
-         audio, at three levels.
+Usage: speech_commands.py DATA_DIR OUT.mcap
+  Recordings/speech-commands.mcap (make recordings-real).
 
 DATA_DIR is ../shared/data/speech-commands. The result is deterministic: the
 same input files give the same bytes. The scene strings real sounds together,
@@ -53,65 +50,34 @@ def mix(base, clip, at):
             base[j] = max(-32768, min(32767, base[j] + s))
 
 
-def scene(data, part="eval"):
+def scene(data):
     """(samples, labels): labels are (sample index, occupied, condition)."""
     noise = os.path.join(data, "_background_noise_")
     pink = read_wav(os.path.join(noise, "pink_noise.wav"))
     out = array.array("h")
     labels = []
 
-    def room_tone(seconds, condition, gain=1.0):
+    def room_tone(seconds, condition):
         labels.append((len(out), False, condition))
         n = int(seconds * RATE)
-        out.extend(scaled(pink[:n], 0.4 * gain))
+        out.extend(scaled(pink[:n], 0.4))
 
-    def background(name, seconds, occupied, condition, gain=1.0, skip=0):
+    def background(name, seconds, occupied, condition):
         labels.append((len(out), occupied, condition))
-        clip = read_wav(os.path.join(noise, name + ".wav"))[int(skip * RATE):]
-        out.extend(scaled(clip[: int(seconds * RATE)], gain))
+        clip = read_wav(os.path.join(noise, name + ".wav"))
+        out.extend(scaled(clip[: int(seconds * RATE)], 1.0))
 
-    def words(paths, gap, gain, condition, tone_gain=1.0):
+    def words(paths, gap, gain, condition):
         # Someone talking: one clip every `gap` seconds over the room tone.
         labels.append((len(out), True, condition))
         start = len(out)
         n = int(len(paths) * gap * RATE)
-        out.extend(scaled(pink[:n], 0.4 * tone_gain))
+        out.extend(scaled(pink[:n], 0.4))
         for k, p in enumerate(paths):
             mix(out, scaled(read_wav(p), gain), start + int(k * gap * RATE))
 
     commands = sorted(glob.glob(os.path.join(data, "v0.01", "*", "*.wav")))
     digits = sorted(glob.glob(os.path.join(data, "sc09", "*", "*.wav")))
-    if part.startswith("train-"):
-        # Disjoint from eval: other clips, the background sounds from 25 s on (eval uses their start).
-        # Three passes, as three microphones would hear the same kinds of sound: at the eval's level,
-        # quieter (a far or low-gain microphone) and louder, each with other words in another order and
-        # another stretch of each background; three recordings, so that the training's validation split
-        # (by recording) holds real sound too. Every sound that is not a person starts abruptly out of
-        # room tone, as in a real room: a new steady noise is loud against the old noise floor for a while
-        # and must still read as empty.
-        gain, later, said, counted = {
-            "train-1": (1.0, 0, commands[2::5], digits[1::2]),
-            "train-2": (0.5, 3, commands[1::5][::-1], digits[1::2][::-1]),
-            "train-3": (1.6, 6, commands[3::5], digits[1::2]),
-        }[part]
-        room_tone(10, "room-tone", gain)
-        background("white_noise", 15, False, "steady-noise", gain=0.7 * gain, skip=25 + later)
-        room_tone(8, "room-tone", gain)
-        words(said, 1.8, 0.7 * gain, "speech", gain)      # 20 words, 36 s
-        room_tone(8, "room-tone", gain)
-        background("running_tap", 25, False, "running-tap", gain=gain, skip=25 + later)
-        room_tone(8, "room-tone", gain)
-        background("exercise_bike", 30, True, "human-activity", gain=gain, skip=25 + later)
-        room_tone(8, "room-tone", gain)
-        background("dude_miaowing", 30, False, "pet", gain=gain, skip=25 + later)
-        room_tone(8, "room-tone", gain)
-        background("pink_noise", 15, False, "steady-noise", gain=1.5 * gain, skip=25 + later)
-        words(counted, 2.5, 0.5 * gain, "speech-far", gain)  # 15 quieter words, 37.5 s
-        room_tone(8, "room-tone", gain)
-        background("white_noise", 15, False, "steady-noise", gain=1.2 * gain, skip=39 + later)
-        background("doing_the_dishes", 40, True, "human-activity", gain=gain, skip=30 + later)
-        room_tone(15, "room-tone", gain)
-        return out, labels
     room_tone(15, "room-tone")
     background("white_noise", 15, False, "steady-noise")
     background("running_tap", 20, False, "running-tap")
@@ -163,13 +129,9 @@ def write(samples, labels, path, scene="speech-commands", room="audio only: real
 
 def main():
     args = sys.argv[1:]
-    part = "eval"
-    if len(args) == 4 and args[2] == "--part" and args[3] in ("eval", "train-1", "train-2", "train-3"):
-        part = args[3]
-        args = args[:2]
     if len(args) != 2:
         sys.exit(__doc__)
-    samples, labels = scene(args[0], part)
+    samples, labels = scene(args[0])
     write(samples, labels, args[1])
     print(f"{sys.argv[2]}: {len(samples) / RATE:.1f} s, {len(labels)} labels")
 

@@ -3,7 +3,8 @@ import PresenceCore
 /// Fusion by a trained model: p(occupied) from the tick's features through the
 /// MLP, with the modalities that are present. Each modality's own score (the
 /// `sources` of events) is the model's answer with only that modality present:
-/// what that sensor alone would say. Four small passes, no allocation.
+/// what that sensor alone would say; the microphone's is `MicrophoneAlone`'s. Four small passes, no
+/// allocation.
 public struct MLPFusion: OccupancyClassifier {
     public let name: String
     public let network: MLP
@@ -32,8 +33,10 @@ public struct MLPFusion: OccupancyClassifier {
         }
     }
 
-    /// p(occupied) with only the modalities in `present`.
+    /// p(occupied) with only the modalities in `present`; the microphone alone answers by what it hears
+    /// (`MicrophoneAlone`), not through the model.
     public func probability(_ f: FeatureVector, present: SensorSet, input: UnsafeMutableBufferPointer<Float>) -> Float {
+        if present == [.audio] { return MicrophoneAlone.probability(f) }
         FeatureSpec.prepare(f, present: present, mean: mean, scale: scale, into: input)
         return MLP.logistic(network.logit(UnsafeBufferPointer(input)))
     }

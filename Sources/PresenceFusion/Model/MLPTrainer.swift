@@ -141,6 +141,12 @@ public struct MLPTrainer {
         for e in examples {
             let p = present(e.present)
             guard !p.isEmpty else { continue }
+            // The microphone alone answers by its sound classifier, as MLPFusion does (the loss is the model's).
+            if p == [.audio] {
+                let f = FeatureVector(t: 0, present: p, values: e.features)
+                c.add(predicted: MicrophoneAlone.probability(f) >= 0.5, actual: e.occupied)
+                continue
+            }
             prepared.fill(e, present: p, into: &input)
             c.add(predicted: net.logit(input, work: &work) >= 0, actual: e.occupied)
             used.append(e)

@@ -34,9 +34,15 @@ public enum TrainingRun {
         var conditions: [String: Double] = [:]
         var seconds = 0.0
         for path in options.files.sorted() {
-            let examples = try ticks(of: path, settings: options.pipeline, lenient: options.lenient, say: say)
-            guard !examples.isEmpty else {
+            let labelled = try ticks(of: path, settings: options.pipeline, lenient: options.lenient, say: say)
+            guard !labelled.isEmpty else {
                 say("\(path): no /labels/occupancy: not used")
+                continue
+            }
+            // The microphone alone answers by its sound classifier (MicrophoneAlone), never by the model.
+            let examples = labelled.filter { $0.present != [.audio] }
+            guard !examples.isEmpty else {
+                say("\(path): sound only: not used (the microphone alone answers by its sound classifier)")
                 continue
             }
             let digest = try FileDigest.crc32(path: path)
@@ -48,7 +54,7 @@ public enum TrainingRun {
             say("\(path): \(examples.count) labelled ticks")
         }
         guard !set.examples.isEmpty else {
-            throw ReplayError(exitCode: .dataError, description: "nothing to train on: none of the recordings has /labels/occupancy")
+            throw ReplayError(exitCode: .dataError, description: "nothing to train on: no recording has /labels/occupancy and a camera or a radar")
         }
         var trainer = MLPTrainer(settings: options.settings)
         trainer.progress = say
