@@ -31,7 +31,9 @@ public struct ModelCard {
         logistic output), float32, \(m.layers.reduce(0) { $0 + $1.weights.count + $1.bias.count }) parameters. \
         Each feature is normalised by the training data's mean and deviation and clipped to ±\(Int(FeatureSpec.clip)) \
         deviations; a sensor without data contributes zeros and a 0 presence bit. The tracker (on/off thresholds, \
-        on-latency, hold) turns its output into occupancy events.
+        on-latency, hold) turns its output into occupancy events. With the microphone as the only sensor, p is \
+        not this model's but the sound classifier's person score (`MicrophoneAlone`; `only audio` below is that \
+        score, on simulated voices the classifier was not made for; real sounds: `models/SOUND.md`).
 
         **Intended use**: presence in a room (a home or an office) seen by a 320x240 camera, a microphone \
         and an LD2410/LD2450 radar, any subset of them. **Not for**: counting people, identifying anyone, \
