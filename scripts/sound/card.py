@@ -109,7 +109,8 @@ def write(doc, path, metrics=None):
         lines += ["", "## In the daemon: what switched a quiet room on", "",
                   "Each dev clip played once into a quiet room, microphone only (`make sound-clips`, scored by "
                   "`presenced eval`): how many of each kind made presenced say \"occupied\" by itself, the sound "
-                  "classifier's scores going through the fusion model and the tracker as they do live. Human "
+                  "classifier's person score (speech + body: what a microphone alone says) going through the "
+                  "tracker as it does live. Human "
                   "sounds should; the rest should not. Only clips that found the room vacant are counted: the "
                   "recording has one stretch per clip, so fewer here means the room was still occupied when "
                   "the others began.", "",
