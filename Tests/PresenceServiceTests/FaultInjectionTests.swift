@@ -35,10 +35,9 @@ import Testing
             #expect((hello["state"] as? [String: Any])?["sensors"] as? [String: String] == ["audio": "ok", "radar": "ok"], "\(hello)")
         }
 
-        /// The next `sensor` event on the client (other events are skipped).
-        /// The radar's next sensor event. The microphone's are passed over: on a loaded machine the pipeline
-        /// can fall behind the live microphone for a moment ("samples dropped"), which is not what these tests
-        /// are about.
+        /// The radar's next `sensor` event on the client (other events are skipped). The microphone's are
+        /// passed over: on a loaded machine the pipeline can fall behind the live microphone for a moment
+        /// ("samples dropped"), which is not what these tests are about.
         func nextRadarEvent() -> [String: Any]? {
             while let line = client.readLine() {
                 let e = DaemonTests.json(line)
