@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "PresenceFusionTests", dependencies: ["PresenceFusion"]),
         .testTarget(name: "PresenceCaptureTests", dependencies: ["PresenceCapture", "PresenceTestSupport", "CShims"]),
         .testTarget(name: "PresenceRecordingTests", dependencies: ["PresenceRecording", "PresenceSimulator", "PresenceTestSupport"]),
-        .testTarget(name: "PresenceSimulatorTests", dependencies: ["PresenceSimulator", "PresenceTestSupport"]),
+        .testTarget(name: "PresenceSimulatorTests", dependencies: ["PresenceSimulator", "PresenceRadar", "PresenceTestSupport"]),
         .testTarget(name: "PresencePipelineTests", dependencies: ["PresencePipeline", "PresenceDSP", "PresenceSimulator", "PresenceTestSupport"]),
         .testTarget(
             name: "PresenceServiceTests",

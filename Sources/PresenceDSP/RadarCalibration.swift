@@ -43,7 +43,8 @@ public struct RadarCalibration: Sendable, Equatable, Codable {
 
     /// Why the values cannot be used, or nil. LD2410: nine gates each, finite, energies 0-100, spreads not
     /// negative, no ghosts. LD2450: no gates, ghosts at finite places within the sensor's 8 m with a radius of
-    /// 0.1-2 m, seen a share 0-1 of the time.
+    /// 0.1-2 m, seen a share 0-1 of the time,
+    /// moving at most 0.15-0.8 m/s.
     public var problem: String? {
         let gateValues = [("moving_mean", movingMean), ("moving_spread", movingSpread), ("still_mean", stillMean), ("still_spread", stillSpread)]
         switch sensor {
@@ -58,6 +59,9 @@ public struct RadarCalibration: Sendable, Equatable, Codable {
             for g in ghosts {
                 guard g.x.isFinite, g.y.isFinite, abs(g.x) <= 8, g.y >= 0, g.y <= 8 else { return "a ghost at an impossible place" }
                 guard g.radius >= 0.1, g.radius <= 2, g.share >= 0, g.share <= 1 else { return "a ghost with an impossible radius or share" }
+                guard g.speed >= RadarGhost.stillSpeed, g.speed <= RadarGhost.fastestSpeed else {
+                    return "a ghost with a speed outside \(RadarGhost.stillSpeed)-\(RadarGhost.fastestSpeed) m/s"
+                }
             }
         }
         guard reports > 0, seconds > 0 else { return "learned from no reports" }
@@ -122,23 +126,38 @@ public struct RadarCalibration: Sendable, Equatable, Codable {
 }
 
 /// A place where an LD2450 reports a target in the empty room: its centre (metres; x across, y away from the
-/// sensor), the radius around it that counts as the ghost, and the share of reports it was seen in.
+/// sensor), the radius around it that counts as the ghost, the share of reports it was seen in, and the fastest
+/// it was seen to move (m/s: a vibrating appliance or a fan is a ghost that moves on the spot).
 public struct RadarGhost: Sendable, Equatable, Codable {
     public var x: Float
     public var y: Float
     public var radius: Float
     public var share: Float
+    public var speed: Float
 
-    public init(x: Float, y: Float, radius: Float, share: Float) {
-        (self.x, self.y, self.radius, self.share) = (x, y, radius, share)
+    public init(x: Float, y: Float, radius: Float, share: Float, speed: Float = RadarGhost.stillSpeed) {
+        (self.x, self.y, self.radius, self.share, self.speed) = (x, y, radius, share, speed)
     }
 
-    /// A target this close to the ghost's centre, moving slower than 0.15 m/s, is the ghost, not a person: someone
-    /// who walks past it is counted.
+    /// A target this close to the ghost's centre, moving no faster than the ghost does, is the ghost, not a
+    /// person: someone who walks past it is counted.
     public func explains(_ t: LD2450Target) -> Bool {
         let dx = Float(t.xMm) / 1000 - x, dy = Float(t.yMm) / 1000 - y
-        return dx * dx + dy * dy <= radius * radius && abs(Float(t.speedCmS)) < Self.stillSpeedCmS
+        return dx * dx + dy * dy <= radius * radius && abs(Float(t.speedCmS)) / 100 <= speed
     }
 
-    static let stillSpeedCmS: Float = 15
+    /// The slowest a ghost is taken to move (m/s): a reflector that never moves still reports a few cm/s of jitter.
+    public static let stillSpeed: Float = 0.15
+    /// The fastest: a person walks at 0.5-1.5 m/s.
+    public static let fastestSpeed: Float = 0.8
+
+    private enum CodingKeys: String, CodingKey { case x, y, radius, share, speed }
+
+    /// A file written before ghosts had a speed reads as the still ghosts it described.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        (x, y) = (try c.decode(Float.self, forKey: .x), try c.decode(Float.self, forKey: .y))
+        (radius, share) = (try c.decode(Float.self, forKey: .radius), try c.decode(Float.self, forKey: .share))
+        speed = try c.decodeIfPresent(Float.self, forKey: .speed) ?? Self.stillSpeed
+    }
 }

@@ -12,8 +12,16 @@ public struct RadarCalibrator: Sendable {
     static let ghostRadius: Float = 0.45
     private var count = 0
     private var ld2450Count = 0
-    /// LD2450: per grid cell (x, y index), the targets seen in it and the sum of their positions.
-    private var cells: [Cell: (seen: Int, x: Double, y: Double)] = [:]
+    /// LD2450: per grid cell (x, y index), the targets seen in it, the sum of their positions and of their squared
+    /// speeds (m/s).
+    private var cells: [Cell: Place] = [:]
+    private struct Place {
+        var seen = 0, x = 0.0, y = 0.0, speedSquares = 0.0
+
+        mutating func add(_ o: Place) {
+            (seen, x, y, speedSquares) = (seen + o.seen, x + o.x, y + o.y, speedSquares + o.speedSquares)
+        }
+    }
     private struct Cell: Hashable { var x: Int, y: Int }
     private var mean = [Double](repeating: 0, count: 2 * RadarCalibration.gates)
     private var m2 = [Double](repeating: 0, count: 2 * RadarCalibration.gates)
@@ -46,8 +54,8 @@ public struct RadarCalibrator: Sendable {
         for target in targets where target.isPresent {
             let x = Double(target.xMm) / 1000, y = Double(target.yMm) / 1000
             let cell = Cell(x: Int((Float(x) / Self.cell).rounded(.down)), y: Int((Float(y) / Self.cell).rounded(.down)))
-            let was = cells[cell] ?? (0, 0, 0)
-            cells[cell] = (was.seen + 1, was.x + x, was.y + y)
+            let v = Double(target.speedCmS) / 100
+            cells[cell, default: Place()].add(Place(seen: 1, x: x, y: y, speedSquares: v * v))
         }
     }
 
@@ -79,8 +87,11 @@ public struct RadarCalibrator: Sendable {
     /// The ghosts: the grid's cells gathered into places, most seen first (a cell within a place's radius of its
     /// centre joins it, moving the centre to the mean of their targets: a ghost on a cell border is one place),
     /// then the places seen in at least `ghostShare` of the reports. At most 16 (the sensor tracks three targets).
+    /// A ghost's speed: 2.5 times the RMS speed of its targets (a vibrating appliance's jitter, nearly all of it),
+    /// at least `RadarGhost.stillSpeed` and at most `fastestSpeed` (someone who walked through during the
+    /// calibration adds a few fast reports to hundreds: they barely move it).
     private func ld2450Calibration() -> RadarCalibration {
-        var places: [(seen: Int, x: Double, y: Double)] = []
+        var places: [Place] = []
         let r2 = Double(Self.ghostRadius * Self.ghostRadius)
         for c in cells.sorted(by: { ($0.value.seen, $1.key.x, $1.key.y) > ($1.value.seen, $0.key.x, $0.key.y) }).map(\.value) {
             let (x, y) = (c.x / Double(c.seen), c.y / Double(c.seen))
@@ -88,15 +99,18 @@ public struct RadarCalibrator: Sendable {
                 let (dx, dy) = (p.x / Double(p.seen) - x, p.y / Double(p.seen) - y)
                 return dx * dx + dy * dy <= r2
             }) {
-                places[i] = (places[i].seen + c.seen, places[i].x + c.x, places[i].y + c.y)
+                places[i].add(c)
             } else {
                 places.append(c)
             }
         }
         let ghosts = places.filter { Float($0.seen) >= Self.ghostShare * Float(ld2450Count) }.sorted { $0.seen > $1.seen }.prefix(16).map {
-            RadarGhost(x: Float($0.x / Double($0.seen)), y: Float($0.y / Double($0.seen)), radius: Self.ghostRadius,
-                       share: min(1, Float($0.seen) / Float(ld2450Count)))
+            let rms = Float(($0.speedSquares / Double($0.seen)).squareRoot())
+            return RadarGhost(x: Float($0.x / Double($0.seen)), y: Float($0.y / Double($0.seen)), radius: Self.ghostRadius,
+                              share: min(1, Float($0.seen) / Float(ld2450Count)),
+                              speed: min(RadarGhost.fastestSpeed, max(RadarGhost.stillSpeed, 2.5 * rms)))
         }
         return RadarCalibration(ld2450Ghosts: Array(ghosts), reports: ld2450Count, seconds: max(0.1, Nanos.toSeconds(covered)))
     }
 }
+

@@ -7,11 +7,11 @@ import PresenceCore
 /// - the same as excess over each gate's own level in this room (`GateBaseline`: a
 ///   calibration, the room's first seconds, then a slow adaptation), so static
 ///   clutter, a fan or a radiator that always reflects at one gate stops looking like a person;
-/// - target range, and its speed (range low-passed with a biquad, then differentiated);
+/// - target range, and its speed (an LD2410's range low-passed with a biquad, then differentiated);
 /// - breathing: a 20 s window of the strongest still energy through an FFT, the
-///   share and amplitude of its power at 0.1-0.5 Hz (someone asleep still breathes);
+///   share and amplitude of its power at 0.1-0.5 Hz (someone asleep still breathes; an LD2450 reports no energy);
 /// - the LD2450's tracked target count and fastest speed (a target standing still at one of
-///   the calibration's ghosts is not counted).
+///   the calibration's ghosts, or one that never walked anywhere (`LD2450Tracks`), is not counted).
 /// Nothing is allocated per report or tick once running.
 public final class RadarFeatureExtractor {
     public struct TickSummary: Sendable, Equatable {
@@ -65,6 +65,8 @@ public final class RadarFeatureExtractor {
     private var thresholds: LD2410GateThresholds
     /// An LD2450's ghosts (its calibration's): targets standing still there are not counted.
     private var ghosts: [RadarGhost]
+    /// An LD2450's targets followed from report to report: only those that walked in count (`LD2450Tracks`).
+    private var tracks = LD2450Tracks()
     /// Where an LD2450's targets count (the live page's zones and range).
     public var zones = RadarZones()
     private var rangeFilter = Biquad(.lowpass, frequency: 1, rate: tickRate)
@@ -72,6 +74,8 @@ public final class RadarFeatureExtractor {
     /// The last report, for `view` (the live page): an LD2410 engineering report's gates or an LD2450's targets.
     private var lastGates: (moving: GateEnergies, still: GateEnergies)?
     private var lastTargets: LD2450Targets?
+    /// Which of the last LD2450 report's targets count (a person by its track, inside the zones): bit n, slot n.
+    private var lastCounted: UInt8 = 0
 
     /// What the live page draws of the radar, made on demand (only while a browser watches).
     public struct View: Sendable, Equatable {
@@ -114,8 +118,10 @@ public final class RadarFeatureExtractor {
         }
         if let targets = lastTargets {
             v.tracksTargets = true
-            v.targets = targets.filter(\.isPresent).map {
-                View.Target(x: Float($0.xMm) / 1000, y: Float($0.yMm) / 1000, speed: Float($0.speedCmS) / 100, counted: !isLeftOut($0))
+            v.targets = targets.indices.filter { targets[$0].isPresent }.map {
+                let t = targets[$0]
+                return View.Target(x: Float(t.xMm) / 1000, y: Float(t.yMm) / 1000, speed: Float(t.speedCmS) / 100,
+                                   counted: lastCounted & (1 << $0) != 0)
             }
         }
         return v
@@ -164,7 +170,9 @@ public final class RadarFeatureExtractor {
         case .ld2450(let targets):
             lastTargets = targets
             var count: Float = 0, fastest: Float = 0, nearest: Float = .infinity
-            for t in targets where t.isPresent && !isLeftOut(t) {
+            lastCounted = tracks.observe(targets) { t in ghosts.contains { $0.explains(t) } }
+            for (slot, t) in targets.enumerated() where lastCounted & (1 << slot) != 0 && !zones.counts(t) { lastCounted &= ~(1 << slot) }
+            for (slot, t) in targets.enumerated() where lastCounted & (1 << slot) != 0 {
                 count += 1
                 fastest = max(fastest, abs(Float(t.speedCmS)) / 100)
                 nearest = min(nearest, Float(Int(t.yMm)) / 1000)
@@ -178,7 +186,8 @@ public final class RadarFeatureExtractor {
             summary.targets = max(summary.targets, count)
             if count > 0 { summary.overGateThreshold = 1 }
             summary.speed = max(summary.speed, fastest)
-            tickStill = max(tickStill, count > 0 ? 60 : 0)
+            // No energies, so no breathing or micro-motion to look for: a target lost and found again by the
+            // module would look like both, and hold a room the person has left.
         }
         summary.reports += 1
     }
@@ -194,10 +203,12 @@ public final class RadarFeatureExtractor {
             baseline.adapt(room)
         }
         baseline.forgetPending()
+        if lastTargets != nil { tracks.adapt(room, seconds: 1 / Self.tickRate) }
         // Range speed from the low-passed range (a target that vanishes is no movement).
         if s.distance > 0 {
             let r = rangeFilter.process(s.distance)
-            if let last = lastRange, s.targets > 0, summary.speed == 0 { s.speed = abs(r - last) * Float(Self.tickRate) }
+            // An LD2450 reports its targets' speed; range jitter is not movement.
+            if let last = lastRange, s.targets > 0, summary.speed == 0, !countsTargets { s.speed = abs(r - last) * Float(Self.tickRate) }
             lastRange = r
         } else {
             rangeFilter.reset()
@@ -211,11 +222,6 @@ public final class RadarFeatureExtractor {
         return s
     }
 
-    /// Not counted: a ghost of the calibration, or outside the zones.
-    private func isLeftOut(_ t: LD2450Target) -> Bool {
-        for g in ghosts where g.explains(t) { return true }
-        return !zones.counts(t)
-    }
 
     private func addToSeries(_ x: Float) {
         stillSeries[seriesNext] = x

@@ -13,7 +13,9 @@ public struct Simulator {
 
     /// 2026-11-23T06:00:00Z: recordings start at a fixed instant so that files are reproducible.
     public static let defaultStart: Int64 = 1_795_413_600 * Nanos.perSecond
-    public static let radarDevice = "sim-ld2410"
+    /// The radar the scene is seen with: an LD2410 in engineering mode, or an LD2450's tracked targets.
+    public var radar = RadarModel.ld2410
+    public var radarDevice: String { "sim-\(radar.rawValue)" }
 
     public let scene: SimulatedScene
     public let duration: Int64
@@ -33,7 +35,7 @@ public struct Simulator {
     /// Scene facts for the recording's `presenced` metadata record (DESIGN.md §3).
     public var metadata: [String: String] {
         ["scene": scene.rawValue, "room": "simulated living room 5 x 6 m", "seed": String(seed),
-         "devices": "camera mono8 320x240@15, microphone 16 kHz mono, radar ld2410 engineering mode",
+         "devices": "camera mono8 320x240@15, microphone 16 kHz mono, radar \(radar == .ld2410 ? "ld2410 engineering mode" : "ld2450")",
          "generator": "presenced simulate", "duration_s": String(Nanos.toSeconds(duration))]
     }
 
@@ -44,7 +46,7 @@ public struct Simulator {
         func droppedOut(_ sensor: SensorKind, _ t: Int64) -> Bool { script.isDroppedOut(sensor, at: seconds(t)) }
         var camera = SimulatedCamera(seed: seed)
         var microphone = SimulatedMicrophone(seed: seed)
-        var radar = SimulatedRadar(seed: seed)
+        var radarFrames = SimulatedRadar(model: radar, seed: seed)
         var jitter = SimRandom(seed: seed, stream: 5)
         var labels = labelTimeline(script)
 
@@ -59,7 +61,7 @@ public struct Simulator {
                 // Frames come every 100 ms with a little UART scheduling jitter.
                 let base = start + radarIndex * Nanos.perSecond / 10 + 37 * Nanos.perMillisecond
                 let t = base + Int64(jitter.uniform(-3, 3) * 1e6)
-                pendingRadar = radar.reads(scene: script, time: seconds(t)).map { (t + Int64($0.0 * 1e9), $0.1) }
+                pendingRadar = radarFrames.reads(scene: script, time: seconds(t)).map { (t + Int64($0.0 * 1e9), $0.1) }
                 radarIndex += 1
             }
             let tRadar = pendingRadar[0].0
@@ -86,7 +88,7 @@ public struct Simulator {
             } else {
                 let (t, bytes) = pendingRadar.removeFirst()
                 if !droppedOut(.radar, t) {
-                    try emit(.sample(Sample(t: t, payload: .serial(SerialChunk(model: .ld2410, device: Self.radarDevice, bytes: bytes)))))
+                    try emit(.sample(Sample(t: t, payload: .serial(SerialChunk(model: radar, device: radarDevice, bytes: bytes)))))
                 }
             }
         }

@@ -20,12 +20,18 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output .mcap file.")
     var out: String
 
+    @Option(help: "Radar: ld2410 (engineering mode, per-gate energies) or ld2450 (tracked targets, with the room's ghosts).")
+    var radar: String = RadarModel.ld2410.rawValue
+
     @Option(help: "Also write each camera frame's truth mask (255 where a person or pet is) as DIR/NNNNNN.pgm, numbered as replay --dump-masks numbers its masks.")
     var masks: String?
 
     func validate() throws {
         guard SimulatedScene(rawValue: scene) != nil else {
             throw ValidationError("unknown scene '\(scene)'; known: \(SimulatedScene.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard RadarModel(rawValue: radar) != nil else {
+            throw ValidationError("unknown radar '\(radar)'; known: \(RadarModel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let d = DurationText.parse(duration), d > 0 else {
             throw ValidationError("--duration takes a length with a unit such as 60s or 2m, got '\(duration)'")
@@ -34,6 +40,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         var sim = Simulator(scene: SimulatedScene(rawValue: scene)!, duration: DurationText.parse(duration)!, seed: seed)
+        sim.radar = RadarModel(rawValue: radar)!
         try exitingOnErrorSync {
             guard let masks else { return try sim.write(to: out) }
             sim.truthMasks = true

@@ -1,4 +1,5 @@
 import PresenceCore
+import PresenceTestSupport
 import Testing
 @testable import PresenceDSP
 
@@ -26,15 +27,18 @@ import Testing
         #expect(RadarZones(zones: Array(repeating: Self.sofa, count: 17)).problem?.contains("at most") == true)
     }
 
+    /// Two people walk in, one of them to a place in the fan's exclude zone.
     @Test func theExtractorCountsOnlyWhatTheZonesLetThrough() {
         let x = RadarFeatureExtractor()
-        let person = LD2450Target(xMm: 0, yMm: 2000, speedCmS: 0, resolutionMm: 360)
-        let curtain = LD2450Target(xMm: 800, yMm: 2200, speedCmS: 40, resolutionMm: 360)
-        let none = LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)
-        x.process(.ld2450(LD2450Targets(person, curtain, none)))
+        let reports = LD2450Walks.walkIn(to: [(0, 2), (0.8, 2.2)])
+        for r in reports.dropLast() {
+            x.process(.ld2450(r))
+            _ = x.takeTickSummary()
+        }
+        x.process(.ld2450(reports.last!))
         #expect(x.takeTickSummary().targets == 2)
         x.zones = RadarZones(zones: [Self.fan])
-        x.process(.ld2450(LD2450Targets(person, curtain, none)))
+        x.process(.ld2450(reports.last!))
         #expect(x.takeTickSummary().targets == 1)
         #expect(x.view.targets.map(\.counted) == [true, false])
     }

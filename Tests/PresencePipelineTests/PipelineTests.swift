@@ -2,6 +2,7 @@ import PresenceCore
 import PresenceRadar
 import PresenceRecording
 import PresenceSimulator
+import PresenceTestSupport
 import Testing
 @testable import PresencePipeline
 import PresenceFusion
@@ -210,12 +211,10 @@ import PresenceFusion
     @Test func anLD2450sTargetsAreCountedInTheEvent() {
         let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
         var events: [PresenceEvent] = []
-        let two = LD2450Parser.encode([LD2450Target(xMm: -500, yMm: 1500, speedCmS: 30, resolutionMm: 360),
-                                       LD2450Target(xMm: 700, yMm: 2500, speedCmS: -20, resolutionMm: 360),
-                                       LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)])
-        for k in 0..<50 {
+        for (k, two) in LD2450Walks.walkIn(to: [(-0.5, 1.5), (0.7, 2.5)], reports: 50).enumerated() {
             let t = Self.start + Int64(k) * 100 * Nanos.perMillisecond
-            pipeline.ingest(Sample(t: t, payload: .serial(SerialChunk(model: .ld2450, device: "/dev/ttyUSB0", bytes: two))), events: &events)
+            let bytes = LD2450Parser.encode(Array(two))
+            pipeline.ingest(Sample(t: t, payload: .serial(SerialChunk(model: .ld2450, device: "/dev/ttyUSB0", bytes: bytes))), events: &events)
         }
         let changes = events.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
         #expect(changes.first?.occupied == true && changes.first?.count == 2, "\(changes)")

@@ -169,23 +169,18 @@ import Testing
         #expect(try broker.retained("presenced/den/availability") == "offline", "said goodbye: \(log)")
     }
 
-    /// As an unprivileged user, as under systemd (User=presenced): opening the connection must need no
-    /// privilege. (A TCP option once set at the socket level became SO_DEBUG, which only root may set:
-    /// every connection failed outside the tests, which run as root.)
     /// An LD2450 whose include zone someone walks into: Home Assistant gets the zone's own occupancy entity
     /// (drawn on the live page, kept in `[state] dir/zones.json`), OFF then ON.
     @Test func aZoneDrawnOnThePageIsAnOccupancyEntity() throws {
         let dir = try TestSupport.temporaryDirectory("zone-mqtt")
-        // 30 s of an LD2450 at 10 Hz: nobody for 8 s, then someone standing in the sofa zone.
+        // 30 s of an LD2450 at 10 Hz: nobody for 8 s, then someone who walks into the sofa zone and stands there.
         let recording = dir.appendingPathComponent("ld2450.mcap").path
         let writer = try RecordingWriter(path: recording, metadata: ["scene": "a person walks into the sofa zone"])
         let start: Int64 = 1_795_413_600_000_000_000
-        for k in 0..<300 {
+        let reports = Array(repeating: LD2450Targets([]), count: 80) + LD2450Walks.walkIn(to: [(0.2, 2.0)], reports: 220)
+        for (k, targets) in reports.enumerated() {
             let t = start + Int64(k) * 100_000_000
-            let someone = LD2450Target(xMm: 200, yMm: 2000, speedCmS: k % 20 < 10 ? 10 : -10, resolutionMm: 360)
-            let none = LD2450Target(xMm: 0, yMm: 0, speedCmS: 0, resolutionMm: 0)
-            let frame = LD2450Parser.encode(k < 80 ? [none, none, none] : [someone, none, none])
-            try writer.write(Sample(t: t, payload: .serial(SerialChunk(model: .ld2450, device: "/dev/ttyUSB0", bytes: frame))))
+            try writer.write(Sample(t: t, payload: .serial(SerialChunk(model: .ld2450, device: "/dev/ttyUSB0", bytes: LD2450Parser.encode(Array(targets))))))
         }
         try writer.finish()
         let state = dir.appendingPathComponent("state").path
@@ -202,6 +197,9 @@ import Testing
         #expect(config.contains(#""device_class":"occupancy""#) && config.contains(#""name":"Zone Sofa""#) && config.contains(zone))
     }
 
+    /// As an unprivileged user, as under systemd (User=presenced): opening the connection must need no
+    /// privilege. (A TCP option once set at the socket level became SO_DEBUG, which only root may set:
+    /// every connection failed outside the tests, which run as root.)
     @Test func connectsAsAnUnprivilegedUser() throws {
         let broker = try RunningBroker()
         let sub = try Subscription(port: broker.port, topics: ["presenced/den/availability"])

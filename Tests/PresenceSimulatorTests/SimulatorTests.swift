@@ -1,5 +1,6 @@
 import Foundation
 import PresenceCore
+import PresenceRadar
 import PresenceTestSupport
 import Testing
 @testable import PresenceSimulator
@@ -70,12 +71,50 @@ import Testing
         #expect(files[0] != files[2])
     }
 
+    /// `--radar ld2450`: the same scene as an LD2450's targets. The person's target follows their walk; an empty
+    /// room of a seed with ghosts shows them at fixed places, from its own random stream (the camera and the
+    /// microphone are the LD2410 recording's, sample for sample).
+    @Test func anLD2450SeesThePersonAndTheRoomsGhosts() throws {
+        func run(_ scene: SimulatedScene, seed: UInt64, radar: RadarModel) -> [Sample] {
+            var sim = Simulator(scene: scene, duration: 20 * Nanos.perSecond, seed: seed)
+            sim.radar = radar
+            var out: [Sample] = []
+            sim.run { if case .sample(let s) = $0 { out.append(s) } }
+            return out
+        }
+        func targets(_ samples: [Sample]) -> [(t: Double, targets: [LD2450Target])] {
+            var parser = LD2450Parser(), out: [(Double, [LD2450Target])] = []
+            for s in samples {
+                guard case .serial(let chunk) = s.payload else { continue }
+                #expect(chunk.model == .ld2450 && chunk.device == "sim-ld2450")
+                var messages: [RadarMessage] = []
+                parser.feed(chunk.bytes, into: &messages)
+                for case .report(.ld2450(let t)) in messages { out.append((Nanos.toSeconds(s.t - Simulator.defaultStart), t.filter(\.isPresent))) }
+            }
+            return out
+        }
+        let walk = targets(run(.walkThrough, seed: 3, radar: .ld2450))
+        #expect((190...210).contains(walk.count), "about 10 reports a second: \(walk.count)")
+        // Someone walks in at 10 s from the door (2.4 m left, 4 m out) towards the middle of the room.
+        let inRoom = walk.filter { $0.t > 10.5 && $0.t < 12 }.flatMap(\.targets).filter { $0.speedCmS != 0 }
+        #expect(!inRoom.isEmpty && inRoom.allSatisfy { $0.xMm < 0 && $0.yMm > 2000 }, "\(inRoom)")
+        // Seed 7's room has ghosts: targets with nobody there, at the same places throughout.
+        let empty = targets(run(.empty, seed: 7, radar: .ld2450)).flatMap(\.targets)
+        #expect(empty.count > 20, "\(empty.count)")
+        let places = Set(empty.map { Int(($0.xMm / 500)) * 100 + Int($0.yMm / 500) })
+        #expect(places.count <= 6, "a few fixed places, jittering: \(places)")
+        let ld2410 = run(.walkThrough, seed: 3, radar: .ld2410), ld2450 = run(.walkThrough, seed: 3, radar: .ld2450)
+        #expect(ld2410.filter { $0.sensor != .radar } == ld2450.filter { $0.sensor != .radar })
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         let out = try TestSupport.temporaryDirectory().appendingPathComponent("x.mcap").path
         let scene = try TestSupport.presenced("simulate", "--scene", "ballroom", "--duration", "5s", "--out", out)
         #expect(scene.status == 64 && scene.stderr.contains("unknown scene 'ballroom'"), "\(scene.stderr)")
         let duration = try TestSupport.presenced("simulate", "--scene", "empty", "--duration", "5", "--out", out)
         #expect(duration.status == 64 && duration.stderr.contains("--duration"), "\(duration.stderr)")
+        let radar = try TestSupport.presenced("simulate", "--scene", "empty", "--duration", "5s", "--radar", "ld2420", "--out", out)
+        #expect(radar.status == 64 && radar.stderr.contains("unknown radar 'ld2420'"), "\(radar.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
