@@ -201,8 +201,8 @@ start-time: release
 empty-hours: release
 	scripts/empty-hours.sh
 
-## radar-rooms: the radar alone in 6 rooms the model was not trained on, calibrated and not, beside ESPHome's
-## LD2410 logic (factory and tuned thresholds); about 3 minutes
+## radar-rooms: the radar alone in 6 rooms the model was not trained on, calibrated and not, as an LD2410 beside
+## ESPHome's LD2410 logic (factory and tuned thresholds) and as an LD2450 beside ESPHome's (any target); about 6 minutes
 radar-rooms: release
 	scripts/radar-rooms.sh
 

@@ -63,7 +63,7 @@ public final class RadarFeatureExtractor {
     private var baseline: GateBaseline
     /// The gate thresholds of `radar_over_gate_threshold`: the calibration's, or the factory's.
     private var thresholds: LD2410GateThresholds
-    /// An LD2450's ghosts (its calibration's): targets standing still there are not counted.
+    /// An LD2450's ghosts (its calibration's): targets there, moving no faster than the ghost, are not counted.
     private var ghosts: [RadarGhost]
     /// An LD2450's targets followed from report to report: only those that walked in count (`LD2450Tracks`).
     private var tracks = LD2450Tracks()
@@ -171,8 +171,11 @@ public final class RadarFeatureExtractor {
             lastTargets = targets
             var count: Float = 0, fastest: Float = 0, nearest: Float = .infinity
             lastCounted = tracks.observe(targets) { t in ghosts.contains { $0.explains(t) } }
-            for (slot, t) in targets.enumerated() where lastCounted & (1 << slot) != 0 && !zones.counts(t) { lastCounted &= ~(1 << slot) }
             for (slot, t) in targets.enumerated() where lastCounted & (1 << slot) != 0 {
+                guard zones.counts(t) else {
+                    lastCounted &= ~(1 << slot)
+                    continue
+                }
                 count += 1
                 fastest = max(fastest, abs(Float(t.speedCmS)) / 100)
                 nearest = min(nearest, Float(Int(t.yMm)) / 1000)
@@ -184,7 +187,8 @@ public final class RadarFeatureExtractor {
             summary.stillExcess = max(summary.stillExcess, count > 0 ? 60 : 0)
             summary.distance = count > 0 ? nearest : 0
             summary.targets = max(summary.targets, count)
-            if count > 0 { summary.overGateThreshold = 1 }
+            // The module's own verdict (ESPHome's LD2450 presence: any target), ghosts and all.
+            if targets.contains(where: \.isPresent) { summary.overGateThreshold = 1 }
             summary.speed = max(summary.speed, fastest)
             // No energies, so no breathing or micro-motion to look for: a target lost and found again by the
             // module would look like both, and hold a room the person has left.
@@ -221,7 +225,6 @@ public final class RadarFeatureExtractor {
         tickStill = 0
         return s
     }
-
 
     private func addToSeries(_ x: Float) {
         stillSeries[seriesNext] = x
