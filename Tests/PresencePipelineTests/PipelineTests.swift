@@ -206,6 +206,28 @@ import PresenceFusion
         #expect(!pipeline.state.occupied)
     }
 
+    /// An LD2450 alone in a room with ghosts (seed 7's: one of them moves on the spot), never calibrated: the
+    /// empty room never turns occupied; someone who walks in at 8 s and sits makes it occupied at once, and it
+    /// turns vacant a hold after they left at 80 s.
+    @Test func anUncalibratedLD2450RoomWithGhosts() {
+        func occupancy(_ scene: SimulatedScene) -> [(t: Double, occupied: Bool)] {
+            let pipeline = Pipeline(options: .init(tracker: Tracker.Parameters(), expectedSensors: [.radar]))
+            var events: [PresenceEvent] = []
+            var sim = Simulator(scene: scene, duration: 120 * Nanos.perSecond, seed: 7)
+            sim.radar = .ld2450
+            sim.run { out in
+                if case .sample(let s) = out, s.sensor == .radar { pipeline.ingest(s, events: &events) }
+            }
+            pipeline.finish(events: &events)
+            return events.compactMap { if case .occupancy(let o) = $0 { (Nanos.toSeconds(o.t - Simulator.defaultStart), o.occupied) } else { nil } }
+        }
+        #expect(occupancy(.empty).isEmpty)
+        let sitting = occupancy(.sitStill)
+        #expect(sitting.map(\.occupied) == [true, false], "\(sitting)")
+        #expect(sitting.first.map { $0.t > 8 && $0.t < 11 } == true, "\(sitting)")
+        #expect(sitting.last.map { $0.t > 100 && $0.t < 115 } == true, "\(sitting)")
+    }
+
     /// An LD2450 counts people: the occupancy event carries `count` (its targets, ghosts left out), and the
     /// pipeline says how many are there now; an LD2410 cannot count, and its events have no `count`.
     @Test func anLD2450sTargetsAreCountedInTheEvent() {
