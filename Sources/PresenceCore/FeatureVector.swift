@@ -116,6 +116,13 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
 
     private static let sound = soundClasses.enumerated().map { Feature(59 + $0.offset, "audio_sound_\($0.element)", .audio) }
 
+    // MARK: Version 8
+
+    /// The moving and still excess (`radarMovingExcess`, `radarStillExcess`) averaged over the last second of
+    /// ticks: a person's return stays over the room's level, a cat's or a passing reflection's comes and goes.
+    public static let radarMovingExcessSecond = Feature(65, "radar_moving_excess_1s", .radar)
+    public static let radarStillExcessSecond = Feature(66, "radar_still_excess_1s", .radar)
+
     /// Every feature, in vector order.
     public static let allCases: [Feature] = [
         .cameraForeground, .cameraMotion, .audioLevel, .audioAboveFloor, .audioSpeechRatio, .audioFlux,
@@ -125,11 +132,11 @@ public struct Feature: Hashable, Sendable, CustomStringConvertible {
     ] + mel + [
         .radarMovingExcess, .radarStillExcess, .radarSpeed, .radarBreathingShare, .radarBreathingAmplitude, .radarTargets,
         .audioVoiceRecent, .radarOverGateThreshold,
-    ] + sound
+    ] + sound + [.radarMovingExcessSecond, .radarStillExcessSecond]
 }
 
 public struct FeatureVector: Sendable, Equatable {
-    public static let specVersion = 7
+    public static let specVersion = 8
 
     /// Sample time of the tick (its end).
     public var t: Int64

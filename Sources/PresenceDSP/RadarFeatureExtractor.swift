@@ -6,7 +6,8 @@ import PresenceCore
 ///   mounting gates (0-1 see the ceiling or wall the sensor is fixed to);
 /// - the same as excess over each gate's own level in this room (`GateBaseline`: a
 ///   calibration, the room's first seconds, then a slow adaptation), so static
-///   clutter, a fan or a radiator that always reflects at one gate stops looking like a person;
+///   clutter, a fan or a radiator that always reflects at one gate stops looking like a person; and that excess
+///   averaged over the last second (a person's return stays, a cat's or a passing reflection's flickers);
 /// - target range, and its speed (an LD2410's range low-passed with a biquad, then differentiated);
 /// - breathing: a 20 s window of the strongest still energy through an FFT, the
 ///   share and amplitude of its power at 0.1-0.5 Hz (someone asleep still breathes; an LD2450 reports no energy);
@@ -19,6 +20,8 @@ public final class RadarFeatureExtractor {
         public var still: Float = 0
         public var movingExcess: Float = 0
         public var stillExcess: Float = 0
+        public var movingExcessSecond: Float = 0
+        public var stillExcessSecond: Float = 0
         public var distance: Float = 0
         public var speed: Float = 0
         public var microMotion: Float = 0
@@ -36,6 +39,8 @@ public final class RadarFeatureExtractor {
             f[.radarMicroMotion] = microMotion
             f[.radarMovingExcess] = movingExcess
             f[.radarStillExcess] = stillExcess
+            f[.radarMovingExcessSecond] = movingExcessSecond
+            f[.radarStillExcessSecond] = stillExcessSecond
             f[.radarSpeed] = speed
             f[.radarBreathingShare] = breathingShare
             f[.radarBreathingAmplitude] = breathingAmplitude
@@ -51,6 +56,9 @@ public final class RadarFeatureExtractor {
     static let tickRate = 10.0
 
     private var summary = TickSummary()
+    /// The last second's ticks of moving and still excess, for their means (`radar_*_excess_1s`).
+    private var excessSeries = [(moving: Float, still: Float)](repeating: (0, 0), count: Int(tickRate))
+    private var excessNext = 0
     private var previous = TickSummary()
     private var stillSeries = [Float](repeating: 0, count: breathingWindow)
     private var seriesNext = 0
@@ -218,6 +226,10 @@ public final class RadarFeatureExtractor {
             rangeFilter.reset()
             lastRange = nil
         }
+        excessSeries[excessNext] = (s.movingExcess, s.stillExcess)
+        excessNext = (excessNext + 1) % excessSeries.count
+        s.movingExcessSecond = excessSeries.reduce(0) { $0 + $1.moving } / Float(excessSeries.count)
+        s.stillExcessSecond = excessSeries.reduce(0) { $0 + $1.still } / Float(excessSeries.count)
         s.microMotion = standardDeviation()
         (s.breathingShare, s.breathingAmplitude) = breathing()
         if summary.reports > 0 { previous = summary }
