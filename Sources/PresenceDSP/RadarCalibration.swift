@@ -160,4 +160,15 @@ public struct RadarGhost: Sendable, Equatable, Codable {
         (radius, share) = (try c.decode(Float.self, forKey: .radius), try c.decode(Float.self, forKey: .share))
         speed = try c.decodeIfPresent(Float.self, forKey: .speed) ?? Self.stillSpeed
     }
+
+    /// A still ghost is written as before ghosts had a speed: such a file's checksum (taken over this encoding)
+    /// still matches.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(x, forKey: .x)
+        try c.encode(y, forKey: .y)
+        try c.encode(radius, forKey: .radius)
+        try c.encode(share, forKey: .share)
+        if speed != Self.stillSpeed { try c.encode(speed, forKey: .speed) }
+    }
 }

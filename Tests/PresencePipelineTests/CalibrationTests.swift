@@ -169,9 +169,14 @@ import Testing
         #expect(g.speed > 0.4 && g.speed <= RadarGhost.fastestSpeed, "\(g)")
         #expect(g.explains(LD2450Target(xMm: -780, yMm: 1920, speedCmS: 30, resolutionMm: 360)))
         #expect(!g.explains(LD2450Target(xMm: -780, yMm: 1920, speedCmS: 110, resolutionMm: 360)), "someone walking past")
-        // A file from before ghosts had a speed reads as still ghosts.
+        // A file from before ghosts had a speed reads as still ghosts, and its checksum still matches.
         let old = try JSONDecoder().decode(RadarGhost.self, from: Data(#"{"x":1,"y":2,"radius":0.45,"share":0.5}"#.utf8))
         #expect(old.speed == RadarGhost.stillSpeed)
+        let still = RadarCalibration(ld2450Ghosts: [old], reports: 600, seconds: 60)
+        let before = RadarCalibrationFile(calibration: still, created: "2026-12-01T06:00:00Z", sources: ["empty.mcap"])
+        let text = String(decoding: try before.encoded(), as: UTF8.self)
+        #expect(!text.contains("speed"), "\(text)")
+        #expect(try RadarCalibrationFile.decode(try before.encoded(), for: .ld2450) == before)
         var fast = RadarCalibration(ld2450Ghosts: [g], reports: 600, seconds: 60)
         fast.ghosts[0].speed = 2
         #expect(fast.problem?.contains("speed") == true)
