@@ -87,9 +87,7 @@ struct LD2450Tracks {
         /// A spot: seconds tracks that never walked were seen there.
         var seen = 0.0
 
-        func contains(_ x: Float, _ y: Float) -> Bool {
-            (x - self.x) * (x - self.x) + (y - self.y) * (y - self.y) <= LD2450Tracks.placeRadius * LD2450Tracks.placeRadius
-        }
+        func contains(_ x: Float, _ y: Float) -> Bool { LD2450Tracks.distance(self.x, self.y, x, y) <= LD2450Tracks.placeRadius }
     }
 
     private(set) var tracks: [Track] = []
@@ -117,7 +115,7 @@ struct LD2450Tracks {
             for slot in 0..<LD2450Targets.slots where pending & (1 << slot) != 0 {
                 let (x, y) = Self.position(targets[slot])
                 for (i, k) in tracks.enumerated() where !k.matched {
-                    let d = ((k.x - x) * (k.x - x) + (k.y - y) * (k.y - y)).squareRoot()
+                    let d = Self.distance(k.x, k.y, x, y)
                     if d <= k.gate, d < best?.distance ?? .infinity { best = (slot, i, d) }
                 }
             }
@@ -132,18 +130,23 @@ struct LD2450Tracks {
 
     static func position(_ t: LD2450Target) -> (Float, Float) { (Float(t.xMm) / 1000, Float(t.yMm) / 1000) }
 
+    /// Metres between (ax, ay) and (bx, by).
+    static func distance(_ ax: Float, _ ay: Float, _ bx: Float, _ by: Float) -> Float {
+        ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).squareRoot()
+    }
+
     /// Track `i` takes the target at (x, y).
     private mutating func update(_ i: Int, _ x: Float, _ y: Float) -> Int {
         var k = tracks[i]
         let (px, py) = (k.sx, k.sy)
-        let jumped = ((x - k.x) * (x - k.x) + (y - k.y) * (y - k.y)).squareRoot() > Self.longestStep
+        let jumped = Self.distance(k.x, k.y, x, y) > Self.longestStep
         (k.x, k.y) = (x, y)
         k.sx += (x - k.sx) * Self.smoothing
         k.sy += (y - k.sy) * Self.smoothing
-        let moved = ((k.sx - px) * (k.sx - px) + (k.sy - py) * (k.sy - py)).squareRoot()
+        let moved = Self.distance(px, py, k.sx, k.sy)
         k.step += (moved - k.step) * Self.smoothing
         if jumped { (k.fromX, k.fromY) = (k.sx, k.sy) }
-        if ((k.sx - k.fromX) * (k.sx - k.fromX) + (k.sy - k.fromY) * (k.sy - k.fromY)).squareRoot() >= Self.walk { k.walked = true }
+        if Self.distance(k.fromX, k.fromY, k.sx, k.sy) >= Self.walk { k.walked = true }
         (k.unseen, k.matched) = (0, true)
         tracks[i] = k
         return i

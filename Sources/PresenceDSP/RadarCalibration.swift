@@ -43,8 +43,7 @@ public struct RadarCalibration: Sendable, Equatable, Codable {
 
     /// Why the values cannot be used, or nil. LD2410: nine gates each, finite, energies 0-100, spreads not
     /// negative, no ghosts. LD2450: no gates, ghosts at finite places within the sensor's 8 m with a radius of
-    /// 0.1-2 m, seen a share 0-1 of the time,
-    /// moving at most 0.15-0.8 m/s.
+    /// 0.1-2 m, seen a share 0-1 of the time, moving at most 0.15-0.8 m/s.
     public var problem: String? {
         let gateValues = [("moving_mean", movingMean), ("moving_spread", movingSpread), ("still_mean", stillMean), ("still_spread", stillSpread)]
         switch sensor {

@@ -113,4 +113,3 @@ public struct RadarCalibrator: Sendable {
         return RadarCalibration(ld2450Ghosts: Array(ghosts), reports: ld2450Count, seconds: max(0.1, Nanos.toSeconds(covered)))
     }
 }
-
